@@ -1,0 +1,206 @@
+"""The pattern layer of the classifier: cue tables per language, one set of rules.
+
+Each language module (`en`, `fr`, `de`) maps kinds of cue to patterns; a
+spaCy blank pipeline (tokenizer only) and Matchers find them, and
+`rules.decide` turns them into labels. Pipelines are built on first use of a
+language and kept: spaCy's French tokenizer alone takes seconds to build, and
+most runs never see a French or German clause.
+
+Most clauses of a document concern none of the labels, so the cue kinds are
+run in groups, each behind a cheap test for the words it cannot do without:
+a clause about payment terms costs a tokenisation and a few set lookups.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections import defaultdict
+from typing import Sequence
+
+from ..models import LABELS
+from .rules import Hit, decide, near_miss
+from .spec import compile_spec
+
+__all__ = ["PatternScorer", "Scored", "VERSION", "LANGUAGES"]
+
+# Bump when a cue or a rule changes: stored predictions of another version are
+# recomputed rather than reused.
+VERSION = "patterns-1"
+LANGUAGES = ("en", "fr", "de")
+FALLBACK = "en"   # a language without its own table gets the English one
+
+# label -> (score, evidence or "") for every label
+Scored = dict[str, tuple[float, str]]
+
+# group: (kinds whose words trigger it, kinds it matches). A group runs when
+# a clause holds a word every pattern of some trigger kind needs; every rule
+# of `rules` reads only kinds of the groups its own triggers start.
+_SHARED = ("DEFINITION", "REVISION_NOTE")
+GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "training": (
+        ("AI", "MODEL", "OUR_MODEL", "TRAIN_VERB"),
+        ("AI", "AI_NAME", "MODEL", "OUR_MODEL", "WEAK_OBJECT", "TRAIN", "TRAIN_VERB", "DEVELOP",
+         "AI_WORK", "INPUT", "PROCESS_TO_DEVELOP", "NEG", "COND", "CONTRAST", "NEW_CLAUSE", "BLOCK",
+         "PROHIBIT", "PROHIBIT_START", "WRONG", "INDEFINITE", "NEITHER_THIRD", "AGENT_BOUND",
+         "CONSENT", "OPT", "OPT_SETTING", "SCRAPE", "FIRST_PERSON"),
+    ),
+    "scraping": (
+        ("SCRAPE", "AUTOMATED"),
+        ("SCRAPE", "AUTOMATED", "ACCESS", "PROHIBIT", "PROHIBIT_START", "RESERVE", "FIRST_PERSON"),
+    ),
+    "generated": (("AIGC",), ("AIGC",)),
+    "licence": (
+        ("ATTRIBUTE",),
+        ("LICENSE", "ATTRIBUTE", "NARROW_ATTRIBUTE", "TO_PLATFORM", "TO_USERS", "LIMIT",
+         "OTHER_OBJECT", "CONTENT", "RIGHTS_VERBS", "MAY_SUBJECT", "ONLY"),
+    ),
+}
+# "Zoom may redistribute, publish, ...": a list of this many distinct rights
+# verbs starts the licence group too.
+RIGHTS_LIST = 5
+
+# Words too common to be a good anchor.
+_COMMON = set("""the a an any all our its their your you we us to of in on for with by from and or not
+n't no may can shall will must be is are use used using data content information services service
+right rights other this that these such as de des la le les et ou du d' l' d’ l’ un une vous nous
+der die das und oder sie wir ihre zu von mit für nicht ein eine - ( ) , . made make created create
+creating generate produce write edit computer voice non free media world fully now known version
+likeness output outputs human deep""".split())
+
+
+def _words(token: dict) -> list[str] | None:
+    for key in ("LOWER", "ORTH"):
+        value = token.get(key)
+        if isinstance(value, str):
+            return [value.lower()]
+        if isinstance(value, dict) and "IN" in value:
+            return [w.lower() for w in value["IN"]]
+    return None  # a regex or a negation
+
+
+def _anchor(pattern: list[dict]) -> dict:
+    """A token every match of this pattern must contain, chosen to be rare.
+
+    Any required token would do for correctness; a rare one lets more
+    clauses skip the matcher.
+    """
+    required = [{k: v for k, v in t.items() if k != "OP"} for t in pattern
+                if t.get("OP") in (None, "+") and any(k != "OP" for k in t)]
+    if not required:
+        raise ValueError(f"pattern {pattern} has no required concrete token")
+
+    def rank(token: dict) -> int:
+        words = _words(token)
+        if words is None:
+            return 1 if "REGEX" in str(token) else 3
+        return 2 if any(w in _COMMON for w in words) else 0
+
+    def shortest(token: dict) -> int:
+        return min((len(w) for w in _words(token) or ["regex"]), default=0)
+
+    return min(required, key=lambda t: (rank(t), -shortest(t)))
+
+
+class _Anchors:
+    """Whether a clause holds any anchor token: set lookups and one regex, no matcher."""
+
+    def __init__(self, tokens: list[dict]):
+        self.lower: set[str] = set()
+        self.orth: set[str] = set()
+        regexes: dict[str, list[str]] = {"LOWER": [], "ORTH": []}
+        for token in tokens:
+            (attr, value), = token.items()
+            words = self.lower if attr == "LOWER" else self.orth
+            if isinstance(value, str):
+                words.add(value)
+            elif "IN" in value:
+                words.update(value["IN"])
+            elif "REGEX" in value:
+                regexes[attr].append(value["REGEX"])
+            else:
+                raise ValueError(f"cannot anchor on {token}")
+        self.lower_re = re.compile("|".join(regexes["LOWER"])) if regexes["LOWER"] else None
+        self.orth_re = re.compile("|".join(regexes["ORTH"])) if regexes["ORTH"] else None
+
+    def any(self, lower: set[str], orth: set[str]) -> bool:
+        return bool(lower & self.lower or orth & self.orth
+                    or (self.lower_re and any(self.lower_re.match(w) for w in lower))
+                    or (self.orth_re and any(self.orth_re.match(w) for w in orth)))
+
+
+class _Group:
+    def __init__(self, vocab, table: dict[str, list[str]], triggers: tuple[str, ...],
+                 kinds: tuple[str, ...]):
+        from spacy.matcher import Matcher
+
+        self.anchors = _Anchors([_anchor(compile_spec(s)) for k in triggers for s in table.get(k, ())])
+        self.matcher = Matcher(vocab, validate=True)
+        for kind in kinds + _SHARED:
+            if table.get(kind):
+                self.matcher.add(kind, [compile_spec(s) for s in table[kind]], greedy="LONGEST")
+
+
+class _Pipeline:
+    """A blank spaCy language with the matchers of one cue table."""
+
+    def __init__(self, lang: str):
+        import spacy
+
+        table = importlib.import_module(f"{__name__}.{lang}").CUES
+        self.nlp = spacy.blank(lang)
+        self.groups = {name: _Group(self.nlp.vocab, table, triggers, kinds)
+                       for name, (triggers, kinds) in GROUPS.items()}
+        self.kinds = {self.nlp.vocab.strings[kind]: kind for kind in table}
+        self.rights = {w for s in table.get("RIGHTS_VERBS", ()) for w in s.split("|")}
+
+    def spans(self, doc) -> dict[str, list[tuple[int, int]]]:
+        """Where each kind of cue occurs, for the groups this clause needs."""
+        lower, orth = {t.lower_ for t in doc}, {t.text for t in doc}
+        found: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        for name, group in self.groups.items():
+            if group.anchors.any(lower, orth) or (name == "licence" and len(self.rights & lower) >= RIGHTS_LIST):
+                for match_id, start, end in group.matcher(doc):
+                    found[self.kinds[match_id]].add((start, end))
+        return {kind: sorted(spans) for kind, spans in found.items()}
+
+    def score(self, texts: Sequence[str], batch_size: int = 256) -> list[Scored]:
+        out = []
+        for doc in self.nlp.pipe(texts, batch_size=batch_size):
+            spans = self.spans(doc)
+            hits = decide(doc, spans) if spans else {}
+            out.append({label: _entry(doc.text, hits.get(label), near_miss(spans, label))
+                        for label in LABELS})
+        return out
+
+
+def _entry(text: str, hit: Hit | None, miss: float) -> tuple[float, str]:
+    if hit is None:
+        return miss, ""
+    return hit.score, text[hit.start:hit.end]
+
+
+class PatternScorer:
+    """Scores every label of every clause from the cue tables; no training, no downloads."""
+
+    version = VERSION
+
+    def __init__(self) -> None:
+        self._pipelines: dict[str, _Pipeline] = {}
+
+    def pipeline(self, lang: str) -> _Pipeline:
+        lang = lang if lang in LANGUAGES else FALLBACK
+        if lang not in self._pipelines:
+            self._pipelines[lang] = _Pipeline(lang)
+        return self._pipelines[lang]
+
+    def score(self, texts: Sequence[str], langs: Sequence[str]) -> list[Scored]:
+        """Scores in input order; clauses are batched per language."""
+        by_lang: dict[str, list[int]] = defaultdict(list)
+        for i, lang in enumerate(langs):
+            by_lang[lang if lang in LANGUAGES else FALLBACK].append(i)
+        out: list[Scored | None] = [None] * len(texts)
+        for lang, indices in by_lang.items():
+            for i, scored in zip(indices, self.pipeline(lang).score([texts[i] for i in indices])):
+                out[i] = scored
+        return out  # type: ignore[return-value]

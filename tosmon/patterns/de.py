@@ -1,0 +1,145 @@
+"""German cues, same kinds as `en.py` (see the table in `rules.py`).
+
+German writes compounds as one token ("KI-Modelle", "Trainingsdaten",
+"Nutzungsrechte"), so many patterns here are regexes over a single token.
+"""
+
+_AI_TOKEN = "=~(KI|AI)(-.*)?|LLMs?|GenAI"
+_YOU = "sie|nutzer|nutzerinnen|nutzende|dritte|dritten|mitglieder|entwickler"
+
+CUES: dict[str, list[str]] = {
+    "AI": [
+        _AI_TOKEN,
+        "künstliche|künstlicher|künstlichen|künstliches intelligenz",
+        "maschinelles|maschinellen|maschinelle lernen|lernens|lernverfahren",
+        "machine|deep learning",
+        "~.*sprachmodell(e|en|s)?",
+        "neuronale|neuronalen netze|netzen|netzwerke|netzwerken",
+        "~chatbots?",
+    ],
+    "AI_NAME": ["=~KI-(Verordnung|VO|Gesetz|Gesetzes|Verordnungs|Büro)", "=AI =Act"],
+    "MODEL": ["modell|modelle|modellen|modells|algorithmus|algorithmen", "~.*-modell(e|en|s)?"],
+    "OUR_MODEL": ["unsere|unserer|unseren modelle|modellen|algorithmen"],
+    "WEAK_OBJECT": [
+        "unsere|unserer|unseren|die|der|jegliche _{0,2} produkte|technologie|technologien|systeme|"
+        "tools|werkzeuge",
+    ],
+    "TRAIN": [
+        "trainieren|trainiert|trainierte|trainierten|training|trainings|anlernen|angelernt|"
+        "feinabstimmung|feintuning|fine-tuning",
+        "~trainings.*|.*-training",
+    ],
+    "TRAIN_VERB": ["trainieren|anlernen"],
+    "DEVELOP": [
+        "entwickeln|entwicklung|weiterentwickeln|weiterentwicklung|verbessern|verbesserung|"
+        "optimieren|optimierung|erforschen|forschung",
+    ],
+    "AI_WORK": ["=~KI-(Training|Entwicklung|Forschung)"],
+    "INPUT": ["als eingabe|input|eingaben", "~trainingsdaten|datensätzen?|datensatz", "einspeisen|einspeisung"],
+    "PROCESS_TO_DEVELOP": ["analysieren|verarbeiten|auswerten _{0,12} verbessern|entwickeln|trainieren"],
+    "NEG": ["nicht|kein|keine|keinen|keiner|keines|niemals|nie|weder"],
+    "COND": ["wenn|falls|sofern|ob|soweit"],
+    "CONTRAST": ["aber|jedoch|außer|ausgenommen|sondern"],
+    "PROHIBIT": [
+        f"{_YOU} dürfen|darf|darfst _{{0,8}} nicht|keine|keinen",
+        "ist|sind _{0,3} untersagt|verboten|unzulässig",
+        "untersagt|verboten|unzulässig|verbietet|untersagen",
+        "nicht gestattet|erlaubt|zulässig",
+        "ohne !ihre|ihrer|ihr|deine|deiner _{0,3} zustimmung|genehmigung|erlaubnis|einwilligung",
+        "es ist nicht gestattet",
+    ],
+    "RESERVE": ["vorbehalt|nutzungsvorbehalt|widersprechen|untersagen", "behalten|behält _{0,12} vor"],
+    "AGENT_BOUND": ["dienstleister|auftragsverarbeiter|partner|anbieter _{0,6} nicht|untersagt|keine"],
+    "PROHIBIT_START": ["nicht zu", "keine"],
+    "WRONG": [
+        "ohne genehmigung|erlaubnis|zustimmung|autorisierung",
+        "unbefugt|unbefugte|unbefugten|unerlaubt|unerlaubte|unautorisiert|unautorisierte",
+        "verletzen|verletzt",
+    ],
+    "INDEFINITE": ["jegliche|jeglicher|jegliches|jeglichen|beliebige|beliebiger|irgendein|irgendeine"],
+    "NEITHER_THIRD": ["weder _{1,6} noch dritte|dritten"],
+    "CONSENT": [
+        "ohne ihre|ihrer|deine _{0,3} zustimmung|einwilligung|erlaubnis",
+        "nur|ausschließlich mit ihrer|deiner _{0,2} zustimmung|einwilligung",
+        "~opt-?in",
+        "wenn|sofern sie _{0,4} zustimmen|einwilligen",
+    ],
+    "OPT": [
+        "widersprechen|widersprochen|widerspruch|widerspruchsrecht",
+        "~opt-?out",
+        "opt out",
+        "sie können _{0,15} widersprechen|widerrufen",
+        "einwilligung widerrufen",
+    ],
+    "OPT_SETTING": ["sie können _{0,15} deaktivieren|ausschalten|abwählen|abbestellen"],
+    "SCRAPE": [
+        "~.*scraping|scrapen|scraper|crawler|crawling|crawlen|spider|spidern",
+        "text- und data-mining",
+        "~data-?mining|datamining|text-?mining|tdm",
+        "data mining",
+        "daten _{0,3} extrahieren|abgreifen|auslesen|absaugen",
+    ],
+    "AUTOMATED": [
+        "automatisierte|automatisierten|automatisierter|automatische|automatischen|automatisiert|"
+        "automatisch",
+        "~.*bots?|robots?|roboter",
+    ],
+    "ACCESS": [
+        "zugreifen|zugriff|sammeln|erheben|extrahieren|kopieren|herunterladen|auslesen|abrufen|"
+        "indexieren|erfassen",
+    ],
+    "AIGC": [
+        "=~(KI|AI)-(generiert|erstellt|erzeugt)(e|en|er|es)?",
+        "von|durch|mit|mithilfe|mittels _{0,3} =KI|AI _{0,2} ~(erstellt|erzeugt|generiert|"
+        "verändert|bearbeitet)(e|en|er|es)?",
+        "von|durch|mit|mithilfe|mittels _{0,3} künstlicher|künstliche intelligenz _{0,2} "
+        "~(erstellt|erzeugt|generiert|verändert|bearbeitet)(e|en|er|es)?",
+        "synthetische|synthetischen|manipulierte|manipulierten medien|inhalte|bilder|videos|stimmen",
+        "~deep-?fakes?",
+        "~human-in-the-loop",
+        "human - in - the - loop",
+    ],
+    "LICENSE": ["lizenz|lizenzen|recht|rechte", "~.*nutzungsrechte?s?", "recht zur nutzung"],
+    "ATTRIBUTE": [
+        "~(weltweit|unentgeltlich|(lizenz)?gebührenfrei|kostenlos|übertragbar|unterlizenzierbar|"
+        "sublizenzierbar|unwiderruflich|unbefristet|nicht-?exklusiv|nicht-?ausschließlich)(e|en|er|es)?",
+        "einfache|einfaches nutzungsrecht",
+        "nicht exklusive|exklusiv|ausschließliche|ausschließlich",
+        "zeitlich|räumlich|inhaltlich unbeschränkt|unbeschränkte|unbegrenzt|unbegrenzte",
+    ],
+    "NARROW_ATTRIBUTE": ["nicht übertragbar|übertragbare|unterlizenzierbar", "~nicht-übertragbar.*|widerruflich.*"],
+    "GRANT": ["räumen|gewähren|erteilen|einräumen"],
+    "TO_PLATFORM": [
+        "räumen|räumst|gewähren|erteilen|übertragen sie? uns",
+        "uns _{0,6} einräumen|gewähren|erteilen",
+        "räumen|gewähren|erteilen sie? =~(?!Ihnen\\b|Sie\\b|Nutzer)[A-Z].*",
+    ],
+    "TO_USERS": [
+        "anderen nutzern|nutzerinnen|mitgliedern",
+        "räumen|gewähren|erteilen ihnen|dir",
+        "=~[A-Z].* räumt|gewährt|erteilt ihnen|dir",
+    ],
+    "LIMIT": [
+        "soweit _{0,4} erforderlich|notwendig",
+        "ausschließlich|nur|lediglich _{0,5} zur|zum bereitstellung|erbringung|betrieb",
+        "im erforderlichen umfang",
+        "zum alleinigen zweck",
+    ],
+    "OTHER_OBJECT": [
+        "feedback|vorschläge|ideen|telemetrie|telemetriedaten|nutzungsdaten",
+        "aggregierte|aggregierten|anonymisierte|anonymisierten|anonyme daten",
+    ],
+    "CONTENT": ["ihre|ihrer|ihren|deine inhalte|beiträge|werke|namen|stimme|abbild", "~inhalte?n?|inhalts"],
+    "RIGHTS_VERBS": [
+        "nutzen|verwenden|vervielfältigen|verbreiten|veröffentlichen|anzeigen|bearbeiten|übersetzen|"
+        "übertragen|speichern|hosten|teilen|verwerten|unterlizenzieren|ändern|anpassen|vorführen|"
+        "aufführen|senden|wiedergeben",
+    ],
+    "MAY_SUBJECT": ["wir dürfen|können", "=~[A-Z].* darf|kann"],
+    "ONLY": ["nur|ausschließlich|lediglich"],
+    "FIRST_PERSON": ["wir|uns"],
+    "BLOCK": ["mit|mithilfe|mittels|durch|über"],
+    "NEW_CLAUSE": ["und|aber|während|sondern wir|sie|er|es|diese|dies"],
+    "DEFINITION": ["=~[\"“„»] _{1,6} =~[\"”“«] bezeichnet|bedeutet|meint"],
+    "REVISION_NOTE": ["änderungen an|in|von abschnitt|ziffer|paragraph|absatz|klausel"],
+}

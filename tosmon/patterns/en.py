@@ -1,0 +1,256 @@
+"""English cues: the words and phrases terms of service use for each idea.
+
+Each kind names one idea the rules in `rules.py` reason with (see the table
+there); the patterns use the notation of `spec.py`. Written from how terms
+phrase these things in general, not from one platform's wording.
+"""
+
+_NOT = "not|n't|n’t"
+_YOU = "you|users|user|others|anyone|developers|licensees|clients|parties|party|members"
+_PERMISSION = "permission|consent|authorization|authorisation|approval|license|licence|agreement"
+# Verbs that make or change content.
+_MAKE = ("generated|created|produced|composed|altered|modified|edited|manipulated|generating|creating|"
+         "producing|composing|altering|modifying|editing|manipulating")
+
+CUES: dict[str, list[str]] = {
+    # --- AI technology, and the generic things a model is called -----------
+    "AI": [
+        "=AI|AIs|A.I.|GenAI|LLM|LLMs|ML|AIGC",
+        "artificial|machine intelligence",
+        "machine|deep learning",
+        "machine - learning",
+        "large? language models|model",
+        "neural networks|network",
+        "foundation|foundational|frontier models|model",
+        "generative models|model",
+        "~chatbots?",
+    ],
+    # Names that contain an AI term but are not the technology.
+    "AI_NAME": [
+        "=~[A-Z].* and? artificial intelligence =Authority|Office|Act|Board|Commission|Institute",
+        "=AI =Act|Office|Pact|Board",
+        "=Artificial =Intelligence =Act|Authority",
+    ],
+    "MODEL": ["models|model|algorithms|algorithm|classifiers"],
+    # Models that are the platform's own, or their quality: what "improve" acts on.
+    "OUR_MODEL": [
+        "our|its !business|pricing|subscription|revenue|payment|operating|delivery|service|role? "
+        "models|model|algorithms|algorithm",
+        "model|models performance|quality|accuracy",
+    ],
+    "WEAK_OBJECT": [
+        "our|its|the|any _{0,2} products|product|tools|tool|systems|system|technology|technologies",
+    ],
+    # --- what is done to the model -------------------------------------------
+    "TRAIN": [
+        "train|trains|trained|training|retrain|retraining|pretrain|pretraining|teach|teaching|"
+        "tuning|finetune|finetuning|fine-tune|fine-tuning",
+        "fine - tune|tuning|tuned",
+        "~pre-?train(ing|ed)?",
+    ],
+    "TRAIN_VERB": ["help? train|teach"],
+    "DEVELOP": [
+        "develop|developing|development|improve|improving|improvement|improvements|enhance|"
+        "enhancing|build|building|foster|fostering|advance|advancing|inform|informing",
+    ],
+    "AI_WORK": ["=AI|ML development|research|training|learning"],
+    "INPUT": [
+        "as input|inputs to|into|for",
+        "serve as input",
+        "ingest|ingesting|ingested",
+        "feed|feeding|fed _{0,4} into|to",
+        "in? datasets|dataset",
+        "data sets|set",
+        "training data|datasets|sets",
+    ],
+    "PROCESS_TO_DEVELOP": ["analyze|analyse|process _{0,10} to develop|improve|train"],
+    # --- who may do it, and whether they may ---------------------------------
+    "NEG": [_NOT, "never|neither|nor|no"],
+    "COND": ["if|whether|unless|when|where|whereas"],
+    "CONTRAST": ["but|however|except|although|though|unless|provided"],
+    "PROHIBIT": [
+        f"{_YOU} must|may|shall|will|should|can|ca|agree {_NOT}",
+        f"{_YOU} _? must|may|shall|will {_NOT}",
+        "cannot|mustn't|mustn’t|shan't",
+        f"agree|undertake {_NOT} to",
+        f"{_NOT} permitted|allowed|authorized|authorised",
+        "prohibited|prohibits|prohibit|forbidden|forbid|forbids|banned",
+        "is|are strictly|expressly|not prohibited|forbidden",
+        f"without !your _{{0,3}} {_PERMISSION}",
+        "unless you have obtained",
+        "except as expressly? permitted|approved|authorized|authorised|allowed",
+        "no other rights|licenses|licences",
+        f"{_NOT} allow|permit|authorize|authorise _{{0,2}} third|others|anyone|users|any",
+        "please do not",
+    ],
+    # Imperative bans at the start of a list item: "Not to scrape ...".
+    # Reserving rights against text and data mining (Art. 4(3) of Directive 2019/790).
+    "RESERVE": ["reserve|reserves|reserved|reservation|oppose|opposes|object|objects|prohibit|prohibits"],
+    # The platform's own processors bound not to train: a restriction, not a ban on users.
+    "AGENT_BOUND": [
+        "providers|processors|subprocessors|sub-processors|vendors|partners|contractors _{0,3} "
+        f"prohibited|{_NOT}|never|cannot|contractually",
+    ],
+    "PROHIBIT_START": ["not to", "do not", f"do {_NOT}", "don't|don’t", "never"],
+    "WRONG": [
+        "without authorization|authorisation|permission",
+        "unauthorized|unauthorised",
+        "prejudice the interests",
+        "infringe|infringes|infringing",
+    ],
+    "INDEFINITE": ["any"],
+    "NEITHER_THIRD": ["neither _{1,6} nor any? third - party|parties", "neither _{1,6} nor any? third parties|party"],
+    "CONSENT": [
+        "without your _{0,3} consent|permission|authorization|authorisation|agreement",
+        "only|solely with your _{0,3} consent|permission",
+        "opt - in",
+        "opt-in|optin",
+        "unless|if you opt -? in",
+        "unless|if you opt-in|optin",
+        "unless you consent|agree",
+        "with your explicit|express|prior|affirmative consent",
+    ],
+    # --- ways to object ------------------------------------------------------
+    "OPT": [
+        "opt|opting|opted -? out",
+        "opt-out|optout",
+        "right to object",
+        "object to|objection|objections",
+        "have|has objected",
+        "possibility|opportunity to oppose|object",
+        "withdraw your? consent",
+        "allows you to object|opt",
+    ],
+    # Settings and requests: a way out only where the clause is about training.
+    "OPT_SETTING": [
+        f"{_YOU} can|may|could _{{0,3}} turn|switch off",
+        f"{_YOU} can|may|could|are|is _{{0,3}} disable|deactivate|exclude|submit|tag|untick|uncheck",
+        "turning|switching off",
+        "allows you to disable|turn|choose|exclude",
+    ],
+    # --- scraping ------------------------------------------------------------
+    "SCRAPE": [
+        "~scrape|scrapes|scraped|scraping|scraper|scrapers|spider|spiders|spidering|crawl|crawls|"
+        "crawled|crawling|crawler|crawlers|harvest|harvesting|webscraping",
+        "screen|web|database scraping|scrape",
+        "data|text -? mining",
+        "data-mining|datamining",
+        "mine data|content",
+        "data gathering|extraction",
+        "data - gathering|extraction",
+        "mine , scrape",
+        "extract|extracting|extraction of? any? data",
+    ],
+    "AUTOMATED": [
+        "automated|automatic|automatically means|system|systems|process|processes|tools|software|"
+        "scripts|devices|ways|method|methods|access",
+        "~robots?|bots?|botnets?|robots.txt",
+    ],
+    "ACCESS": [
+        "access|accessing|collect|collecting|gather|gathering|extract|extracting|copy|copying|"
+        "download|downloading|view|monitor|harvest|obtain|retrieve|index|indexing",
+    ],
+    # --- AI-generated uploads ------------------------------------------------
+    "AIGC": [
+        "=AI|A.I. - generated|created|made|produced|altered|manipulated|assisted",
+        "=~(AI|A\\.I\\.)-(generated|created|made|produced|altered|manipulated|assisted)",
+        "computer - generated",
+        f"{_MAKE} _{{0,4}} by|with|using|through|via =AI|A.I.|GenAI",
+        f"{_MAKE} _{{0,4}} by|with|using|through|via _{{0,3}} artificial intelligence",
+        f"{_MAKE} _{{0,4}} by|with|using|through|via _{{0,3}} generative|ai|artificial tools|programs|"
+        "programmes",
+        "generated _{0,2} without the use of",
+        "made using|with =AI|A.I.|GenAI",
+        "using|use _{0,3} =AI|GenAI to generate|create|edit|churn|produce|write|make",
+        "synthetic|synthesized|synthesised|manipulated|altered|fake media|content|images|image|video|"
+        "videos|audio|voices|voice|imagery|personas",
+        "synthetic or manipulated",
+        "synthetically|artificially generated|created|produced",
+        "deepfake|deepfakes",
+        "deep -? fake|fakes",
+        "=AI version|clone|replica|likeness of",
+        "voice clone|clones|cloning",
+        "output|outputs of generative? =AI|GenAI",
+        "output|outputs of generative? artificial intelligence",
+        "=~.*[Ww]ith[Aa][Ii]",
+        "created using ai tools",
+        "human - in - the - loop",
+        "!our|my generative =AI|GenAI tools",
+    ],
+    # --- licences over user content ------------------------------------------
+    "LICENSE": ["~licen[cs]es?", "right|rights to use|exploit", "rights and licenses|licences"],
+    "ATTRIBUTE": [
+        "worldwide|perpetual|irrevocable|sublicensable|sublicenseable|transferable|assignable|"
+        "nonexclusive|unlimited|unrestricted",
+        "world - wide",
+        "royalty -? free",
+        "royalty-free|royaltyfree",
+        "sub - licensable|licenseable|licensable|license",
+        "fully paid|paid-up",
+        "non - exclusive",
+        "free of charge",
+        "now known or hereafter|later",
+        "all media",
+    ],
+    # "non-transferable": an attribute that narrows, and a sign the licence goes to the user.
+    "NARROW_ATTRIBUTE": [
+        "non - transferable|sublicensable|assignable|sublicenseable|commercial",
+        "non-transferable|nontransferable|non-sublicensable|revocable",
+    ],
+    "GRANT": ["grant|grants|granting|give|gives|provide"],
+    "TO_PLATFORM": [
+        "grant|grants|give|gives to? us",
+        "=~[Gg]rants? to? =~(?!You\\b|Your\\b|Users?\\b)[A-Z].*",
+        "licenses|licences|license|licence|rights to us",
+        "licenses|licences|license|licence|rights to =~(?!You\\b|Your\\b|Users?\\b)[A-Z].*",
+    ],
+    "TO_USERS": [
+        "grant|grants|license|licence|licenses|to each? other? users|user|member|members|visitors",
+        "grant|grants you",
+        "=~[A-Z].* grants",
+        "we hereby? grant",
+    ],
+    "LIMIT": [
+        "to the extent _{0,2} necessary|required",
+        "necessary|required _{0,4} to provide|operate|host|enable|make|run|deliver",
+        "sole|solely|only _{0,4} to provide|operate|host|run|deliver|display",
+        "sole|solely|only _{0,3} enabling|providing|operating|hosting|delivering|making",
+        "only as enabled",
+        "for the sole purpose",
+        "limited to _{0,3} providing|operating|hosting",
+    ],
+    "OTHER_OBJECT": [
+        "feedback|suggestions|ideas|telemetry",
+        "service generated|generated data",
+        "usage|diagnostic data",
+        "aggregated|aggregate|anonymous|anonymized|anonymised|de-identified data|information",
+    ],
+    "CONTENT": [
+        "your|user|customer|member content|contents|works|materials|submissions|uploads|posts|"
+        "photos|videos|recordings|music|likeness|name|username|voice",
+        "~likeness|content|contents",
+    ],
+    "RIGHTS_VERBS": [
+        "use|copy|reproduce|distribute|redistribute|publish|display|perform|modify|adapt|translate|"
+        "transmit|store|host|share|sublicense|exploit|commercialize|commercialise|sell|disclose|"
+        "edit|transcribe|process|extract|preserve|import|review|broadcast|stream|monetize",
+    ],
+    "MAY_SUBJECT": ["we may|can|shall", "=~(?!You\\b|Users?\\b)[A-Z].* may|can|shall"],
+    "ONLY": ["only|solely|exclusively"],
+    "FIRST_PERSON": ["we|us"],
+    # Words between a verb and an AI term that make the AI a tool, not the object.
+    "BLOCK": ["using|with|by|through|via|from|in"],
+    # A new clause with its own subject ends the reach of a negation.
+    "NEW_CLAUSE": ["and|but|while|whereas|so we|you|they|it|this|these|such|our"],
+    # --- text that is not a term ---------------------------------------------
+    "DEFINITION": [
+        "=~[\"“'‘] _{1,6} =~[\"”'’] refers|means|shall|is",
+        "_ refers to",
+        "is defined as|referred",
+    ],
+    "REVISION_NOTE": [
+        "updates|update|changes|amendments|revisions to section|sections|clause|clauses|paragraph",
+        "update|revision notes",
+        "summary of changes",
+    ],
+}

@@ -1,0 +1,181 @@
+"""French cues, same kinds as `en.py` (see the table in `rules.py`).
+
+spaCy's French tokenizer splits elisions ("l’", "d'", "n’") into their own
+tokens, so patterns list both apostrophes where an elision matters.
+"""
+
+_EL = "l'|l’|d'|d’"
+_YOU = "vous|utilisateur|utilisateurs|tiers|membres|développeurs|quiconque"
+_PERMISSION = "autorisation|accord|consentement|permission|licence|approbation"
+_AI = "=IA|IAs|AI|LLM|LLMs|GenAI"
+
+CUES: dict[str, list[str]] = {
+    "AI": [
+        _AI,
+        "intelligence|intelligences artificielle|artificielles",
+        "apprentissage automatique|profond|machine",
+        "machine|deep learning",
+        "grands? modèles de langage",
+        "modèles|modèle de langage|fondation",
+        "réseaux|réseau de|des? neurones",
+        "réseaux|réseau neuronaux|neuronal",
+        "~chatbots?|agents? conversationnels?",
+    ],
+    "AI_NAME": [f"règlement|loi|acte|autorité|bureau|office sur|de|pour? {_EL}? intelligence artificielle|IA"],
+    "MODEL": ["modèles|modèle|algorithmes|algorithme"],
+    "OUR_MODEL": ["nos|notre|ses modèles|modèle|algorithmes|algorithme", "performances|qualité des? modèles"],
+    "WEAK_OBJECT": [
+        "notre|nos|ses|sa|la|les|le|tout|toute _{0,2} technologie|technologies|produits|produit|outils|"
+        "outil|systèmes|système",
+    ],
+    "TRAIN": [
+        "entraîner|entraîne|entraînent|entraîné|entraînée|entraînés|entraînées|entraînement|"
+        "entraînant|entrainer|entrainement|entraine|entrainé|réentraîner|former|formé|formés|formée|"
+        "formant|formation|affiner|affinant|affinage|pré-entraînement|pré-entraîner|apprendre",
+    ],
+    "TRAIN_VERB": ["aider? à? entraîner|former|entrainer"],
+    "DEVELOP": [
+        "développer|développement|développons|développe|améliorer|amélioration|améliorons|améliore|"
+        "perfectionner|perfectionnement|concevoir|favoriser|enrichir|alimenter|alimentation|"
+        "développant|améliorant|perfectionnant|enrichissant|alimentant",
+    ],
+    "AI_WORK": [f"recherche|développement en|sur {_EL}? IA|intelligence"],
+    "INPUT": [
+        f"comme|en tant que données {_EL} entrée",
+        "jeux|jeu|ensembles|ensemble de données",
+        f"données {_EL} entraînement|entrainement|apprentissage",
+        "intégrer|ingérer|ingestion",
+    ],
+    "PROCESS_TO_DEVELOP": ["analyser|traiter _{0,10} pour|afin développer|améliorer|entraîner"],
+    "NEG": ["pas|jamais|aucun|aucune|ni|nullement"],
+    "COND": ["si|lorsque|quand|qu'|qu’"],
+    "CONTRAST": ["mais|cependant|toutefois|sauf|excepté|hormis|néanmoins"],
+    "PROHIBIT": [
+        f"{_YOU} ne|n' _{{0,2}} pouvez|peuvent|peut|devez|doivent|doit|pourrez|pourront|sauriez pas",
+        f"{_YOU} ne|n' _{{0,2}} pouvez|peuvent|peut|devez|doivent|doit|pourrez|pourront en aucun",
+        "engagez|engage|engagent à ne pas",
+        "il est _{0,2} interdit|défendu|prohibé",
+        "interdit|interdite|interdits|interdites|interdiction|prohibé|prohibée|proscrit",
+        f"sans !votre|vos _{{0,3}} {_PERMISSION}",
+        "sauf autorisation|accord",
+        "non autorisé|autorisée|autorisés|autorisées|permis|permise",
+        "autorisons|permettons pas _{0,2} tiers|autres|quiconque",
+    ],
+    "RESERVE": ["réserve|réservons|réservé|réservés|opposons|oppose|opposition|interdisons|exclut|excluons"],
+    "AGENT_BOUND": [
+        "prestataires|sous-traitants|partenaires|fournisseurs _{0,4} interdiction|interdit|interdits|pas",
+    ],
+    "PROHIBIT_START": ["ne pas", "ne jamais"],
+    "WRONG": [
+        "sans autorisation|permission",
+        "non autorisé|autorisée|autorisés|autorisées",
+        "porter atteinte|préjudice",
+        "enfreindre|enfreint|violer|viole",
+    ],
+    "INDEFINITE": ["tout|toute|quelconque"],
+    "NEITHER_THIRD": ["ni _{1,6} ni aucun? les? des? tiers"],
+    "CONSENT": [
+        "sans votre|vos _{0,3} consentement|accord|autorisation|permission",
+        "uniquement|seulement|qu' avec votre _{0,2} consentement|accord",
+        "avec votre consentement|accord explicite|exprès|préalable",
+        "si|lorsque vous y? consentez|acceptez",
+        "~opt-?in",
+    ],
+    "OPT": [
+        "vous opposer|opposez",
+        f"droit {_EL} opposition",
+        "opposition",
+        "possibilité|droit de vous? opposer|refuser",
+        "retirer votre consentement",
+        "~opt-?out|désinscription",
+        "opt out",
+        "vous pouvez|pourrez _{0,3} opposer",
+    ],
+    "OPT_SETTING": ["vous pouvez|pourrez _{0,3} désactiver|refuser|retirer|exclure|décocher|demander"],
+    "SCRAPE": [
+        "~scraping|scraper|scrapers|crawling|crawler|crawlers|crawl|spider|spiders|spidering|"
+        "moissonnage|moissonner|aspiration|aspirer|grattage|gratter|webscraping",
+        f"robots|robot {_EL} indexation",
+        "extraction|extraire|extrayez de|des données|contenus",
+        "extraction automatisée|automatique",
+        "fouille|fouilles de textes|texte? et? de données",
+        "fouille de données|textes",
+        "exploration|explorer de|des données",
+        "data|text mining",
+        "=TDM",
+    ],
+    "AUTOMATED": [
+        "automatisé|automatisés|automatisée|automatisées|automatique|automatiques",
+        "~robots?|bots?",
+    ],
+    "ACCESS": [
+        "accéder|accès|collecter|collecte|extraire|copier|télécharger|récupérer|indexer|surveiller|"
+        "aspirer|consulter",
+    ],
+    "AIGC": [
+        "généré|générée|générés|générées|créé|créée|créés|créées|produit|produite|produites|modifié|"
+        f"modifiée|modifiés|modifiées|retouché|retouchée|manipulé|manipulée _{{0,6}} {_AI}",
+        "généré|générée|générés|générées|créé|créée|créés|créées|produit|produite|produites|modifié|"
+        "modifiée|modifiés|modifiées|retouché|retouchée|manipulé|manipulée _{0,6} intelligence artificielle",
+        "hypertrucage|hypertrucages|deepfake|deepfakes",
+        "médias|média|contenus|contenu|images|image|vidéos|vidéo|voix synthétiques|synthétique|"
+        "truqués|truquée|truquées|truqué",
+        "images|image|voix de synthèse",
+        "contenus|contenu synthétiquement|artificiellement générés|généré|créés|créé",
+        "=~.*[Ww]ith[Aa][Ii]",
+    ],
+    "LICENSE": ["licence|licences|license", f"droit|droits {_EL} utiliser|utilisation|exploitation|exploiter"],
+    "ATTRIBUTE": [
+        "mondiale|mondial|perpétuelle|perpétuel|irrévocable|cessible|cessibles|transférable|"
+        "transférables|gratuite|gratuit|illimitée|illimité",
+        "non exclusive|exclusif",
+        "non-exclusive|non-exclusif|nonexclusive",
+        "~sous-licences?|sous-licenciables?",
+        "pour le monde entier",
+        "à titre gratuit",
+        "libre|libres de redevances|redevance",
+        "sans redevance|redevances",
+        "connus _{0,4} ou développés|créés ultérieurement",
+    ],
+    "NARROW_ATTRIBUTE": ["non cessible|transférable|exclusive", "non-cessible|non-transférable|révocable"],
+    "GRANT": ["accordez|concédez|octroyez|conférez|accordons|concédons"],
+    "TO_PLATFORM": [
+        "vous nous accordez|concédez|octroyez|conférez",
+        "accordez|concédez|octroyez|conférez à =~(?!vous)[A-Z].*",
+        "licence|licences à =~(?!Vous)[A-Z].*",
+    ],
+    "TO_USERS": [
+        "aux|autres utilisateurs|membres",
+        "vous accorde|concède|octroie|confère",
+        "nous vous accordons|concédons|octroyons",
+        "=~[A-Z].* vous accorde|concède",
+    ],
+    "LIMIT": [
+        "dans la _{0,2} mesure _{0,4} nécessaire",
+        "uniquement|exclusivement|seulement _{0,4} pour|afin fournir|exploiter|héberger|permettre",
+        "aux seules fins",
+        "dans le seul but",
+        "strictement nécessaire",
+    ],
+    "OTHER_OBJECT": [
+        "retours|suggestions|idées|télémétrie",
+        "données agrégées|anonymisées|anonymes",
+        f"données {_EL} utilisation|usage",
+    ],
+    "CONTENT": [
+        "votre|vos contenu|contenus|œuvres|publications|nom|voix|ressemblance",
+        "~contenus?|ressemblance",
+    ],
+    "RIGHTS_VERBS": [
+        "utiliser|copier|reproduire|distribuer|publier|afficher|exécuter|modifier|adapter|traduire|"
+        "transmettre|stocker|héberger|partager|exploiter|commercialiser|vendre|communiquer|diffuser|"
+        "représenter|extraire|traiter",
+    ],
+    "MAY_SUBJECT": ["nous pouvons|pourrons", "=~[A-Z].* peut|pourra"],
+    "ONLY": ["uniquement|seulement|exclusivement"],
+    "FIRST_PERSON": ["nous"],
+    "BLOCK": ["utilisant|avec|par|via|grâce|moyen|aide"],
+    "NEW_CLAUSE": ["et|mais|tandis|alors nous|vous|ils|elles|il|elle|cela|ces"],
+    "DEFINITION": ["=~[\"“«] _{1,6} =~[\"”»] désigne|signifie|désignent", "_{1,5} : désigne|désignent|signifie"],
+    "REVISION_NOTE": ["mises|mise à jour des|de la|de l'|de l’ sections|section|articles|article|clauses"],
+}

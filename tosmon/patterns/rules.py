@@ -1,0 +1,296 @@
+"""Turn the cues found in one clause into labels, scores and evidence.
+
+The language tables say which words carry which idea; this module says how
+the ideas combine, the same way in every language:
+
+    training relation   a training/developing word whose object is an AI
+                        term ("train our models", "AI development",
+                        "as input to AI") -- an AI word alone (moderation,
+                        recommendations, "AI features") is not one
+    direction           who trains and whether they may:
+                          an objection right before it  -> governed by ai_opt_out
+                          "neither we nor third parties" -> restriction + prohibition
+                          "you may not", "not to", scraping, "any model"
+                                                         -> scraping_prohibition
+                          "we will not", "without your consent"
+                                                         -> ai_training_restriction
+                          otherwise                      -> ai_training_grant
+    broad_license       a licence granted to the platform with several breadth
+                        attributes, not confined to running the service, not
+                        over feedback or telemetry, not naming AI training
+
+Kinds of cue used here (each language module defines them all):
+AI AI_NAME MODEL WEAK_OBJECT TRAIN TRAIN_VERB DEVELOP AI_WORK INPUT
+PROCESS_TO_DEVELOP NEG COND CONTRAST PROHIBIT PROHIBIT_START WRONG INDEFINITE
+NEITHER_THIRD CONSENT OPT SCRAPE AUTOMATED ACCESS AIGC LICENSE ATTRIBUTE
+NARROW_ATTRIBUTE TO_PLATFORM TO_USERS LIMIT OTHER_OBJECT CONTENT RIGHTS_VERBS
+MAY_SUBJECT ONLY DEFINITION REVISION_NOTE FIRST_PERSON BLOCK
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+Span = tuple[int, int]  # token start, end (exclusive)
+
+STRONG, GOOD, FAIR = 0.9, 0.8, 0.7
+# Scores of a label not given, by how close the clause came to it.
+NEAR_MISS, FAR_MISS = 0.2, 0.02
+
+_SENTENCE_END = {".", "!", "?"}
+_PART_END = _SENTENCE_END | {";"}
+# Tokens that may precede a clause's first word: list markers, quotes, brackets.
+_ENUMERATOR_CHARS = set("()[].-–*•\"“”'‘’0123456789")
+_ABBREVIATIONS = {"etc", "e.g", "i.e", "inc", "ltd", "co", "no", "art", "sec", "para", "cf", "vs",
+                  "bzw", "usw", "z.b", "ggf", "ca", "cie", "mr", "ms", "dr", "st", "str"}
+_ROMAN = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii",
+          "xiv", "xv", "xvi", "xvii", "xviii", "xix", "xx"}
+
+# How far apart (in tokens) two cues may stand and still be one idea.
+OBJECT_WINDOW = 15         # "train, develop and improve our technology such as our models"
+DEVELOP_WINDOW = 10
+TRAILING_WINDOW = 8        # "artificial intelligence (including for the purposes of training"
+NEGATION_WINDOW = 60       # "does not use any of your audio, video, ... to train"
+CONDITION_WINDOW = 5
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A label given: its score and the characters of the clause that carried it."""
+
+    score: float
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Relation:
+    start: int
+    end: int
+    object_start: int
+    strength: float
+
+
+class Clause:
+    """The cues of one tokenised clause, with its sentence and part boundaries."""
+
+    def __init__(self, doc, spans: Mapping[str, Sequence[Span]]):
+        self.doc = doc
+        self.spans = spans
+        self.sentence: list[int] = []
+        self.part: list[int] = []
+        sentence = part = 0
+        self.first = self._first_word(doc)
+        for i, token in enumerate(doc):
+            self.sentence.append(sentence)
+            self.part.append(part)
+            if token.text in _PART_END and i > self.first and self._ends(doc, i):
+                part += 1
+                sentence += token.text in _SENTENCE_END
+        self.ai = [s for s in spans.get("AI", ()) if not self._inside(s, "AI_NAME")]
+
+    @staticmethod
+    def _first_word(doc) -> int:
+        for i, token in enumerate(doc):
+            text = token.lower_
+            if not (set(text) <= _ENUMERATOR_CHARS or text in _ROMAN
+                    or (len(text) <= 2 and text.rstrip(".").isalpha() and i + 1 < len(doc)
+                        and doc[i + 1].text in {".", ")"})):
+                return i
+        return 0
+
+    @staticmethod
+    def _ends(doc, i: int) -> bool:
+        """A full stop ends a sentence unless an abbreviation or a lower-case word is around it."""
+        if doc[i].text == ";":
+            return True
+        after = doc[i + 1].text if i + 1 < len(doc) else ""
+        return not (after[:1].islower() or doc[i - 1].lower_ in _ABBREVIATIONS)
+
+    def get(self, kind: str) -> Sequence[Span]:
+        return self.spans.get(kind, ())
+
+    def _inside(self, span: Span, kind: str) -> bool:
+        return any(s <= span[0] and span[1] <= e for s, e in self.get(kind))
+
+    def same_part(self, a: int, b: int) -> bool:
+        return self.part[a] == self.part[min(b, len(self.doc) - 1)]
+
+    def same_sentence(self, a: int, b: int) -> bool:
+        return self.sentence[a] == self.sentence[min(b, len(self.doc) - 1)]
+
+    def at_start(self, kind: str) -> Span | None:
+        return next((s for s in self.get(kind) if s[0] <= self.first), None)
+
+    def blocked(self, start: int, end: int) -> bool:
+        """A word between two cues that makes the AI term a tool, not an object."""
+        return any(start <= s and e <= end for s, e in self.get("BLOCK"))
+
+    def hit(self, score: float, start: int, end: int) -> Hit:
+        return Hit(score, self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1]))
+
+
+def relations(c: Clause) -> list[Relation]:
+    """Every place where an AI model is trained, developed or fed."""
+    found: list[Relation] = []
+
+    def forward(cues: Sequence[Span], objects: Sequence[Span], window: int, strength: float,
+                blockable: bool = True):
+        for s, e in cues:
+            for os_, oe in objects:
+                if (0 <= os_ - e <= window and c.same_part(s, os_)
+                        and not (blockable and c.blocked(e, os_))):
+                    found.append(Relation(s, oe, os_, strength))
+
+    models = c.get("MODEL")
+    forward(c.get("TRAIN"), c.ai, OBJECT_WINDOW, STRONG)
+    forward(c.get("TRAIN"), models, OBJECT_WINDOW, GOOD)
+    forward(c.get("TRAIN_VERB"), c.get("WEAK_OBJECT"), 1, FAIR)
+    forward(c.get("DEVELOP"), c.ai, DEVELOP_WINDOW, GOOD)
+    forward(c.get("DEVELOP"), c.get("OUR_MODEL"), 3, FAIR)
+    forward(c.get("INPUT"), list(c.ai) + list(models), OBJECT_WINDOW, GOOD, blockable=False)
+    # "AI training", "machine learning or artificial intelligence (including ... training"
+    for s, e in c.ai:
+        for ts, te in c.get("TRAIN"):
+            if (0 <= ts - e <= TRAILING_WINDOW and c.same_part(s, ts)
+                    and not any(e <= x < ts for x, _ in c.get("NEW_CLAUSE"))):
+                found.append(Relation(s, te, s, GOOD))
+    # "model training"
+    for s, e in models:
+        found += [Relation(s, te, s, GOOD) for ts, te in c.get("TRAIN") if ts == e]
+    found += [Relation(s, e, s, GOOD) for s, e in c.get("AI_WORK")]
+    for s, e in c.get("PROCESS_TO_DEVELOP"):
+        if any(a < s and c.same_sentence(a, s) for a, _ in c.ai):
+            found.append(Relation(s, e, s, FAIR))
+    return found
+
+
+def _negations(c: Clause) -> list[Span]:
+    """Negations that govern a main clause: not part of "you may not", not "if you don't"."""
+    out = []
+    for s, e in c.get("NEG"):
+        if any(ps <= s < pe for ps, pe in c.get("PROHIBIT")):
+            continue
+        if any(0 <= s - ce <= CONDITION_WINDOW and c.same_part(cs, s) for cs, ce in c.get("COND")):
+            continue
+        out.append((s, e))
+    return out
+
+
+def _direction(c: Clause, r: Relation, negations: list[Span]) -> tuple[str, ...]:
+    sentence = [k for k in ("PROHIBIT", "WRONG", "NEITHER_THIRD", "CONSENT")
+                if any(c.same_sentence(s, r.start) for s, _ in c.get(k))]
+    for s, e in list(c.get("OPT")) + list(c.get("OPT_SETTING")):
+        if (e <= r.start and c.same_part(s, r.start)) or (s <= r.start and r.end <= e):
+            return ("opt",)
+    if "NEITHER_THIRD" in sentence:
+        return ("ai_training_restriction", "scraping_prohibition")
+    if any(c.same_sentence(s, r.start) for s, _ in c.get("AGENT_BOUND")):
+        return ("ai_training_restriction",)
+    first_person = any(s < r.start and c.same_sentence(s, r.start) for s, _ in c.get("FIRST_PERSON"))
+    objects = list(c.ai) + list(c.get("MODEL"))
+    indefinite = any(0 <= os_ - e <= 3 and c.same_sentence(os_, r.start)
+                     for _, e in c.get("INDEFINITE") for os_, _ in objects)
+    if ("PROHIBIT" in sentence or "WRONG" in sentence or c.at_start("PROHIBIT_START")
+            or (c.get("SCRAPE") and not first_person) or indefinite):
+        return ("scraping_prohibition",)
+    for s, e in negations:
+        if (c.same_part(s, r.start) and r.start - NEGATION_WINDOW <= s < r.end
+                and not any(e <= x < r.start for x, _ in c.get("CONTRAST"))
+                and not any(e <= x < r.start for x, _ in c.get("NEW_CLAUSE"))):
+            return ("ai_training_restriction",)
+    if "CONSENT" in sentence:
+        return ("ai_training_restriction",)
+    return ("ai_training_grant",)
+
+
+def _evidence(c: Clause, r: Relation, label: str, negations: list[Span]) -> Span:
+    start = r.start
+    if label == "ai_training_restriction":
+        before = [s for s, _ in negations if r.start - NEGATION_WINDOW <= s < r.start]
+        if before:
+            start = max(before)
+            if start > 0 and c.doc[start - 1].lower_ in {"will", "do", "does", "shall", "would",
+                                                         "is", "are", "ne", "n'", "n’"}:
+                start -= 1
+    return start, r.end
+
+
+def _broad_license(c: Clause) -> Hit | None:
+    """A licence to the platform wide enough to cover new uses."""
+    if c.get("OTHER_OBJECT") or c.get("LIMIT"):
+        return None
+    to_platform = c.get("TO_PLATFORM")
+    if c.get("TO_USERS") and not to_platform:
+        return None
+    attributes = len(c.get("ATTRIBUTE"))
+    licences = c.get("LICENSE")
+    if licences and to_platform and attributes >= 2 and (attributes >= 4 or c.get("CONTENT")):
+        start = min(s for s, _ in to_platform)
+        after = [e for s, e in licences if s >= start] or [max(e for _, e in to_platform)]
+        return c.hit(0.85 if attributes >= 4 else 0.75, start, min(after))
+    # "Zoom may redistribute, publish, ..., and process Customer Content"
+    verbs = {c.doc[s].lower_ for s, _ in c.get("RIGHTS_VERBS")}
+    for s, e in c.get("MAY_SUBJECT"):
+        if len(verbs) >= 5 and c.get("CONTENT") and not c.get("ONLY"):
+            last = max(ve for vs, ve in c.get("RIGHTS_VERBS") if vs > s)
+            return c.hit(FAIR, s, last)
+    return None
+
+
+def decide(doc, spans: Mapping[str, Sequence[Span]]) -> dict[str, Hit]:
+    """The labels one clause carries."""
+    c = Clause(doc, spans)
+    if c.at_start("REVISION_NOTE"):
+        return {}
+    hits: dict[str, Hit] = {}
+
+    def give(label: str, hit: Hit) -> None:
+        if label not in hits or hits[label].score < hit.score:
+            hits[label] = hit
+
+    negations = _negations(c)
+    found = [] if c.at_start("DEFINITION") else relations(c)
+    for r in found:
+        for label in _direction(c, r, negations):
+            if label != "opt":
+                give(label, c.hit(r.strength, *_evidence(c, r, label, negations)))
+
+    # An objection right where AI is named; a setting or request where training is.
+    ways = list(c.get("OPT")) if c.ai or found else []
+    ways += list(c.get("OPT_SETTING")) if found else []
+    for s, e in sorted(ways):
+        if not any(0 <= s - ne <= 3 for _, ne in negations):
+            give("ai_opt_out", c.hit(0.85, s, e))
+            break
+
+    for s, e in c.get("SCRAPE"):
+        we = any(fs < s and c.same_sentence(fs, s) for fs, _ in c.get("FIRST_PERSON"))
+        if not we or c.get("PROHIBIT") or c.get("RESERVE"):
+            give("scraping_prohibition", c.hit(STRONG, s, e))
+    for s, e in c.get("AUTOMATED"):
+        for as_, ae in c.get("ACCESS"):
+            if abs(as_ - s) <= 10 and c.same_sentence(s, as_):
+                score = 0.85 if c.get("PROHIBIT") or c.get("PROHIBIT_START") else 0.6
+                give("scraping_prohibition", c.hit(score, min(s, as_), max(e, ae)))
+
+    for s, e in c.get("AIGC"):
+        give("ai_generated_content", c.hit(STRONG, s, e))
+
+    if not found:
+        broad = _broad_license(c)
+        if broad:
+            give("broad_license", broad)
+    return hits
+
+
+def near_miss(c_spans: Mapping[str, Sequence[Span]], label: str) -> float:
+    """The score of a label not given: a little higher when the clause talks about AI."""
+    if label in ("ai_training_grant", "ai_training_restriction", "ai_opt_out"):
+        return NEAR_MISS if c_spans.get("AI") else FAR_MISS
+    if label == "broad_license":
+        return NEAR_MISS if c_spans.get("LICENSE") else FAR_MISS
+    if label == "scraping_prohibition":
+        return NEAR_MISS if c_spans.get("AUTOMATED") else FAR_MISS
+    return NEAR_MISS if c_spans.get("AI") else FAR_MISS
