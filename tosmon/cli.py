@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import sys
-from pathlib import Path
 
 import click
 
