@@ -6,6 +6,7 @@ import asyncio
 import json
 from pathlib import Path
 
+import psutil
 import pytest
 
 from tests.fixtures.site import JS_TERMS
@@ -76,6 +77,27 @@ def test_browser_gives_up_on_a_slow_page_as_transient(site):
     with pytest.raises(FetchError) as caught:
         asyncio.run(go())
     assert caught.value.transient and not caught.value.bot_blocked
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_chromium_that_crashed_is_launched_again(site):
+    async def go():
+        async with Fetcher(settings()) as fetcher:
+            await fetcher.fetch(Source(site.url("/js-only"), browser=True))
+            killed = 0
+            for process in psutil.Process().children(recursive=True):
+                try:
+                    if process.name() == "chromium" and "chromium" not in process.parent().name():
+                        process.kill()
+                        process.wait(5)
+                        killed += 1
+                except psutil.Error:
+                    pass        # a helper that went down with it
+            return killed, await fetcher.fetch(Source(site.url("/js-only"), browser=True))
+    killed, snap = asyncio.run(go())
+    assert killed >= 1
+    assert snap.via == "browser" and JS_TEXT in decode(snap)
 
 
 def test_missing_chromium_says_how_to_install_it(site):

@@ -58,6 +58,16 @@ def test_terms_page_becomes_a_snapshot(site):
     assert hit.headers["accept-language"].startswith("en")
 
 
+def test_terms_page_changes_on_every_request_but_not_its_terms(site):
+    first, second = fetch_one(site.url("/terms")), fetch_one(site.url("/terms"))
+    assert first.digest != second.digest
+
+    def main(snap):
+        text = decode(snap)
+        return text[text.index("<main"):text.index("</main>")]
+    assert main(first) == main(second)
+
+
 def test_redirect_reports_the_final_url(site):
     snap = fetch_one(site.url("/redirect"))
     assert snap.url == site.url("/terms")

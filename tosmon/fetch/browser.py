@@ -63,10 +63,13 @@ class Browser:
         return self._context is not None
 
     async def start(self) -> None:
-        """Launch Chromium unless it runs already; a failed launch is not retried."""
+        """Launch Chromium unless it runs already; a failed launch is not retried,
+        a browser that crashed is launched again."""
         async with self._lock:
             if self._context is not None:
-                return
+                if self._browser.is_connected():
+                    return
+                await self.close()
             if self._failure is not None:
                 raise FetchError(self._failure)
             try:
@@ -94,7 +97,7 @@ class Browser:
             self._context = await self._browser.new_context(
                 locale="en-US", extra_http_headers={"Accept-Language": ACCEPT_LANGUAGE},
                 service_workers="block")
-        except Error as error:
+        except (Error, OSError) as error:
             raise FetchError(f"Chromium at {executable} would not start: "
                              f"{_first_line(error)}; {INSTALL_HINT}") from None
 
@@ -121,7 +124,11 @@ class Browser:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.settings.timeout
         async with self._pages:
-            page = await self._context.new_page()
+            try:
+                page = await self._context.new_page()
+            except Error as error:
+                raise FetchError(f"{url}: the browser could not open a page: "
+                                 f"{_first_line(error)}", url=url, transient=True) from None
             navigations: list[Any] = []
             page.on("response", lambda r: navigations.append(r)
                     if r.request.is_navigation_request() and r.frame == page.main_frame
