@@ -36,18 +36,19 @@ def sentences(limit: int) -> list[str]:
 
 
 def _child(clauses: int, batch: int, lang: str) -> dict:
-    texts = sentences(clauses)
-    started = time.perf_counter()
+    started = time.perf_counter()  # before anything imports spaCy
     from tosmon.classify import Classifier
     classifier = Classifier.load()
     loaded = time.perf_counter() - started
+    texts = sentences(clauses)
     started = time.perf_counter()
     first = classifier.predict(texts[:1], [lang])
     first_call = time.perf_counter() - started
     started = time.perf_counter()
     flagged = 0
     for i in range(0, len(texts), batch):
-        flagged += sum(bool(p.labels) for p in classifier.predict(texts[i:i + batch], [lang] * len(texts[i:i + batch])))
+        chunk = texts[i:i + batch]
+        flagged += sum(bool(p.labels) for p in classifier.predict(chunk, [lang] * len(chunk)))
     elapsed = time.perf_counter() - started
     del first
     return {"clauses": len(texts), "batch": batch, "lang": lang, "load_s": round(loaded, 3),

@@ -1,13 +1,18 @@
 """Replay the recorded histories through segment → diff → classify and compare
 each step's flagged changes with what its steps.json owes.
 
-A step passes when the set of (label, changed clause) pairs is exactly the
-expected one: each expected label on a changed clause containing its text
-piece, and no other changed clause carrying any label. Changes that only touch
-spelling or punctuation are dropped, as the diff stage drops them.
+A step passes when the items the alert lists are exactly the expected ones:
+each expected label on a changed clause containing its text piece, and no
+other changed clause carrying any label. Changes that only touch spelling or
+punctuation are dropped, as the diff stage drops them.
 
     .venv/bin/python classifiers/check_histories.py            # every history
     .venv/bin/python classifiers/check_histories.py zoom -v    # one, with every flagged clause
+    .venv/bin/python classifiers/check_histories.py --markdown # segment the raw Markdown instead
+
+By default each version goes the way the pipeline sees it: Markdown rendered
+to the page the replay serves, the terms extracted from it, then segmented;
+stand-ins take over where a stage is missing.
 
 Exit status 0 when every step passes.
 """
@@ -19,13 +24,14 @@ import json
 import re
 import sys
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tosmon.classify import Classifier  # noqa: E402
-from tosmon.models import Clause  # noqa: E402
+from tosmon.models import Clause, ClauseChange, Document, Prediction, Subscription  # noqa: E402
 
 HISTORIES = ROOT / "tosmon" / "data" / "histories"
 
@@ -37,6 +43,16 @@ try:
     from tosmon.diff import diff as _diff
 except ImportError:
     _diff = None
+try:
+    from tosmon.alerts import owed as _owed
+except ImportError:
+    _owed = None
+try:  # the text as the pipeline extracts it from the page the replay serves
+    from tosmon.extract import extract as _extract
+    from tosmon.models import Source
+    from tosmon.replay import page as _page, render_html as _render_html
+except ImportError:
+    _extract = None
 
 
 # --- stand-in segmentation: Markdown blocks, then sentences ----------------
@@ -81,6 +97,15 @@ def standin_segment(text: str, lang: str) -> list[Clause]:
 
 USE_REAL_SEGMENT = True
 USE_REAL_DIFF = True
+AS_SERVED = True
+
+
+def version_text(markdown_text: str) -> str:
+    """The Markdown of a recorded version, or the text extracted from it as served."""
+    if not (_extract and AS_SERVED):
+        return markdown_text
+    html = _page(_render_html(markdown_text, "Terms"), "Terms").decode("utf-8")
+    return _extract(html, Source(url="http://127.0.0.1/terms"))
 
 
 def segment(text: str, lang: str) -> list[Clause]:
@@ -100,35 +125,37 @@ class Item:
     evidence: str = ""
 
 
-def changed_pairs(old: list[Clause], new: list[Clause]) -> list[tuple[str, str | None, str | None]]:
-    """(kind, old text, new text) of every non-trivial change."""
+def changes(old: list[Clause], new: list[Clause]) -> list[ClauseChange]:
+    """Every non-trivial change, as the diff stage reports it (or a set difference)."""
     if _diff is not None and USE_REAL_DIFF:
-        return [(c.kind, c.old.text if c.old else None, c.new.text if c.new else None)
-                for c in _diff(old, new) if c.kind != "unchanged" and not c.trivial]
+        return [c for c in _diff(old, new) if c.kind != "unchanged" and not c.trivial]
     old_texts, new_texts = {c.text for c in old}, {c.text for c in new}
-    return ([("removed", c.text, None) for c in old if c.text not in new_texts]
-            + [("added", None, c.text) for c in new if c.text not in old_texts])
+    return ([ClauseChange("removed", c, None) for c in old if c.text not in new_texts]
+            + [ClauseChange("added", None, c) for c in new if c.text not in old_texts])
 
 
-def flagged_items(classifier: Classifier, pairs, lang: str) -> list[Item]:
-    """What an alert would list: added clauses with their labels, removed ones
-    with their old labels, changed ones with both; the same clause flagged the
-    same way twice (a page holding two copies of an agreement) counts once."""
-    texts = sorted({t for _, a, b in pairs for t in (a, b) if t})
-    predictions = dict(zip(texts, classifier.predict(texts, [lang] * len(texts))))
+def flagged_items(changed: list[ClauseChange], old_predictions: dict[int, Prediction],
+                  new_predictions: dict[int, Prediction]) -> list[Item]:
+    """What the alert lists: through tosmon.alerts where it exists, else added
+    clauses with their labels, removed ones with their old labels, changed ones
+    with both, each (label, clause) once."""
+    if _owed is not None:
+        document = Document(service="history", service_name="History", name="Terms", sources=())
+        alerts = _owed(document, datetime.now(timezone.utc), "", changed, old_predictions,
+                       new_predictions, (Subscription(name="check", notify="json://localhost"),), "en")
+        return [Item(i.label, i.kind, i.text, i.old_text, i.evidence) for a in alerts for i in a.items]
     items: list[Item] = []
-    seen: set[tuple] = set()
-    for kind, old, new in pairs:
-        before = predictions[old] if old else None
-        after = predictions[new] if new else None
+    for change in changed:
+        before = old_predictions.get(change.old.position) if change.old else None
+        after = new_predictions.get(change.new.position) if change.new else None
         labels = sorted(set(before.labels if before else ()) | set(after.labels if after else ()))
         for label in labels:
             source = after if after and label in after.labels else before
-            if (label, kind, new or old, old if new else None) in seen:
-                continue
-            seen.add((label, kind, new or old, old if new else None))
-            items.append(Item(label, kind, new or old, old if new else None,
-                              source.evidence.get(label, "")))
+            item = Item(label, change.kind, (change.new or change.old).text,
+                        change.old.text if change.new and change.old else None,
+                        source.evidence.get(label, ""))
+            if item not in items:
+                items.append(item)
     return items
 
 
@@ -151,21 +178,24 @@ def check(folder: Path, classifier: Classifier, verbose: bool) -> bool:
     steps = json.loads((folder / "steps.json").read_text(encoding="utf-8"))
     ok = True
     previous: list[Clause] | None = None
+    old_predictions: dict[int, Prediction] = {}
     print(f"== {folder.name}")
     for step in steps:
-        text = (folder / step["serve"]).read_text(encoding="utf-8")
+        text = version_text((folder / step["serve"]).read_text(encoding="utf-8"))
         clauses = segment(text, "en")
+        predictions = dict(zip((c.position for c in clauses),
+                               classifier.predict([c.text for c in clauses], ["en"] * len(clauses))))
         if previous is None:
-            previous = clauses
+            previous, old_predictions = clauses, predictions
             print(f"  {step['serve']}: baseline ({len(clauses)} clauses)")
             continue
-        pairs = changed_pairs(previous, clauses)
-        items = flagged_items(classifier, pairs, "en")
+        changed = changes(previous, clauses)
+        items = flagged_items(changed, old_predictions, predictions)
         missing, extra = compare(items, step["expect"])
         passed = not missing and not extra
         ok &= passed
         print(f"  {step['serve']}: {'PASS' if passed else 'FAIL'}  "
-              f"{len(pairs)} changed clauses, expected {len(step['expect'])}, flagged {len(items)}")
+              f"{len(changed)} changed clauses, expected {len(step['expect'])}, flagged {len(items)}")
         for want in step["expect"]:
             print(f"      expected {want['label']}: {want['text'][:90]!r}")
         for line in missing:
@@ -176,7 +206,7 @@ def check(folder: Path, classifier: Classifier, verbose: bool) -> bool:
         if verbose:
             for item in items:
                 print(f"      got {item.label} ({item.kind}) [{item.evidence}] {item.text[:110]!r}")
-        previous = clauses
+        previous, old_predictions = clauses, predictions
     return ok
 
 
@@ -188,11 +218,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="split sentences with the stand-in here, not tosmon.segment")
     parser.add_argument("--set-diff", action="store_true",
                         help="changed = exact text set difference, not tosmon.diff")
+    parser.add_argument("--markdown", action="store_true",
+                        help="segment the recorded Markdown itself, not the text extracted from it as served")
     args = parser.parse_args(argv)
-    global USE_REAL_SEGMENT, USE_REAL_DIFF
+    global USE_REAL_SEGMENT, USE_REAL_DIFF, AS_SERVED
     USE_REAL_SEGMENT, USE_REAL_DIFF = not args.standin_segment, not args.set_diff
+    AS_SERVED = not args.markdown
     classifier = Classifier.load()
-    print(f"classifier {classifier.version}; segment: "
+    print(f"classifier {classifier.version}; alerts: {'tosmon.alerts' if _owed else 'stand-in'}; text: "
+          f"{'extracted as served' if _extract and AS_SERVED else 'recorded Markdown'}; segment: "
           f"{'tosmon.segment' if _segment and USE_REAL_SEGMENT else 'stand-in'}; diff: "
           f"{'tosmon.diff' if _diff and USE_REAL_DIFF else 'text set difference'}")
     folders = sorted(p for p in HISTORIES.iterdir() if (p / "steps.json").exists())

@@ -19,12 +19,8 @@ import json
 from typing import Iterable, Mapping, Protocol, Sequence, TextIO
 
 from .errors import ClassifyError
+from .lang import detect_lang
 from .models import LABELS, Prediction
-
-try:  # language detection, where the package provides it
-    from .lang import detect_lang
-except ImportError:  # pragma: no cover - depends on the package's state
-    detect_lang = None
 
 __all__ = ["Classifier", "Scorer", "classify_jsonl", "THRESHOLD", "DEFAULT_LANG"]
 
@@ -76,9 +72,9 @@ class Classifier:
     def predict(self, texts: Sequence[str], langs: Sequence[str | None] | None = None) -> list[Prediction]:
         """One Prediction per text, in order.
 
-        A language that is None is detected from the text when the package can
-        detect languages, else taken as English. Raises ClassifyError when the
-        inputs do not line up or a text is not a string.
+        A language that is None is detected from the text; one without cue
+        tables of its own is read with the English ones. Raises ClassifyError
+        when the inputs do not line up or a text is not a string.
         """
         texts = list(texts)
         if langs is None:
@@ -93,8 +89,6 @@ class Classifier:
 
     @staticmethod
     def _detect(text: str) -> str:
-        if detect_lang is None:
-            return DEFAULT_LANG
         return _lang_code(detect_lang(text)) or DEFAULT_LANG
 
     def _prediction(self, scored: Mapping[str, tuple[float, str]]) -> Prediction:

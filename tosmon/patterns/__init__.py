@@ -19,7 +19,7 @@ from collections import defaultdict
 from typing import Sequence
 
 from ..models import LABELS
-from .rules import Hit, decide, near_miss
+from .rules import KINDS, RIGHTS_LIST, Hit, decide, near_miss
 from .spec import compile_spec
 
 __all__ = ["PatternScorer", "Scored", "VERSION", "LANGUAGES"]
@@ -43,7 +43,7 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("AI", "AI_NAME", "MODEL", "OUR_MODEL", "WEAK_OBJECT", "TRAIN", "TRAIN_VERB", "DEVELOP",
          "AI_WORK", "INPUT", "PROCESS_TO_DEVELOP", "NEG", "COND", "CONTRAST", "NEW_CLAUSE", "BLOCK",
          "PROHIBIT", "PROHIBIT_START", "WRONG", "INDEFINITE", "NEITHER_THIRD", "AGENT_BOUND",
-         "CONSENT", "OPT", "OPT_SETTING", "SCRAPE", "FIRST_PERSON"),
+         "UNLESS_PERMITTED", "CONSENT", "OPT", "OPT_SETTING", "SCRAPE", "FIRST_PERSON"),
     ),
     "scraping": (
         ("SCRAPE", "AUTOMATED"),
@@ -56,17 +56,17 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
          "OTHER_OBJECT", "CONTENT", "RIGHTS_VERBS", "MAY_SUBJECT", "ONLY"),
     ),
 }
-# "Zoom may redistribute, publish, ...": a list of this many distinct rights
+# "Zoom may redistribute, publish, ...": a list of RIGHTS_LIST distinct rights
 # verbs starts the licence group too.
-RIGHTS_LIST = 5
 
 # Words too common to be a good anchor.
 _COMMON = set("""the a an any all our its their your you we us to of in on for with by from and or not
 n't no may can shall will must be is are use used using data content information services service
 right rights other this that these such as de des la le les et ou du d' l' d’ l’ un une vous nous
 der die das und oder sie wir ihre zu von mit für nicht ein eine - ( ) , . made make created create
-creating generate produce write edit computer voice non free media world fully now known version
-likeness output outputs human deep""".split())
+creating generate produce write edit computer voice non free media world now known version
+likeness output outputs human deep license licence licenses licences paid charge later performance
+quality accuracy tools programs network networks""".split())
 
 
 def _words(token: dict) -> list[str] | None:
@@ -148,6 +148,9 @@ class _Pipeline:
         import spacy
 
         table = importlib.import_module(f"{__name__}.{lang}").CUES
+        if set(table) != set(KINDS):
+            raise ValueError(f"{lang} cue table: missing {sorted(set(KINDS) - set(table))}, "
+                             f"unknown {sorted(set(table) - set(KINDS))}")
         self.nlp = spacy.blank(lang)
         self.groups = {name: _Group(self.nlp.vocab, table, triggers, kinds)
                        for name, (triggers, kinds) in GROUPS.items()}
@@ -159,7 +162,8 @@ class _Pipeline:
         lower, orth = {t.lower_ for t in doc}, {t.text for t in doc}
         found: dict[str, set[tuple[int, int]]] = defaultdict(set)
         for name, group in self.groups.items():
-            if group.anchors.any(lower, orth) or (name == "licence" and len(self.rights & lower) >= RIGHTS_LIST):
+            rights_list = name == "licence" and len(self.rights & lower) >= RIGHTS_LIST
+            if rights_list or group.anchors.any(lower, orth):
                 for match_id, start, end in group.matcher(doc):
                     found[self.kinds[match_id]].add((start, end))
         return {kind: sorted(spans) for kind, spans in found.items()}

@@ -25,14 +25,14 @@ CUES: dict[str, list[str]] = {
         "tools|werkzeuge",
     ],
     "TRAIN": [
-        "trainieren|trainiert|trainierte|trainierten|training|trainings|anlernen|angelernt|"
+        "~(an)?trainier(e|en|st|t|te|ten|tes)?|training|trainings|anlernen|angelernt|"
         "feinabstimmung|feintuning|fine-tuning",
         "~trainings.*|.*-training",
     ],
     "TRAIN_VERB": ["trainieren|anlernen"],
     "DEVELOP": [
-        "entwickeln|entwicklung|weiterentwickeln|weiterentwicklung|verbessern|verbesserung|"
-        "optimieren|optimierung|erforschen|forschung",
+        "~(weiter)?entwickel(n|t|te|ten|st)?|(weiter)?entwicklung(en)?|verbesser(n|t|te|ten|ung|ungen)|"
+        "optimier(en|t|te|ten|ung)|erforschen|forschung",
     ],
     "AI_WORK": ["=~KI-(Training|Entwicklung|Forschung)"],
     "INPUT": ["als eingabe|input|eingaben", "~trainingsdaten|datensätzen?|datensatz", "einspeisen|einspeisung"],
@@ -45,14 +45,16 @@ CUES: dict[str, list[str]] = {
         "ist|sind _{0,3} untersagt|verboten|unzulässig",
         "untersagt|verboten|unzulässig|verbietet|untersagen",
         "nicht gestattet|erlaubt|zulässig",
-        "ohne !ihre|ihrer|ihr|deine|deiner _{0,3} zustimmung|genehmigung|erlaubnis|einwilligung",
         "es ist nicht gestattet",
     ],
     "RESERVE": ["vorbehalt|nutzungsvorbehalt|widersprechen|untersagen", "behalten|behält _{0,12} vor"],
     "AGENT_BOUND": ["dienstleister|auftragsverarbeiter|partner|anbieter _{0,6} nicht|untersagt|keine"],
     "PROHIBIT_START": ["nicht zu", "keine"],
+    "UNLESS_PERMITTED": [
+        "ohne !ihre|ihrer|ihr|deine|deiner _{0,3} zustimmung|genehmigung|erlaubnis|einwilligung",
+        "nur mit !ihrer|deiner _{0,3} zustimmung|genehmigung|erlaubnis|einwilligung",
+    ],
     "WRONG": [
-        "ohne genehmigung|erlaubnis|zustimmung|autorisierung",
         "unbefugt|unbefugte|unbefugten|unerlaubt|unerlaubte|unautorisiert|unautorisierte",
         "verletzen|verletzt",
     ],
@@ -60,7 +62,7 @@ CUES: dict[str, list[str]] = {
     "NEITHER_THIRD": ["weder _{1,6} noch dritte|dritten"],
     "CONSENT": [
         "ohne ihre|ihrer|deine _{0,3} zustimmung|einwilligung|erlaubnis",
-        "nur|ausschließlich mit ihrer|deiner _{0,2} zustimmung|einwilligung",
+        "mit ihrer|deiner _{0,2} zustimmung|einwilligung|erlaubnis",
         "~opt-?in",
         "wenn|sofern sie _{0,4} zustimmen|einwilligen",
     ],
@@ -71,7 +73,11 @@ CUES: dict[str, list[str]] = {
         "sie können _{0,15} widersprechen|widerrufen",
         "einwilligung widerrufen",
     ],
-    "OPT_SETTING": ["sie können _{0,15} deaktivieren|ausschalten|abwählen|abbestellen"],
+    "OPT_SETTING": [
+        "sie können _{0,15} deaktivieren|ausschalten|abwählen|abbestellen",
+        "möglichkeit _{0,4} verhindern|deaktivieren|widersprechen|auszuschließen",
+        "~(konto)?einstellungen _{0,2} aktualisieren|ändern|anpassen",
+    ],
     "SCRAPE": [
         "~.*scraping|scrapen|scraper|crawler|crawling|crawlen|spider|spidern",
         "text- und data-mining",
@@ -105,12 +111,11 @@ CUES: dict[str, list[str]] = {
         "sublizenzierbar|unwiderruflich|unbefristet|nicht-?exklusiv|nicht-?ausschließlich)(e|en|er|es)?",
         "einfache|einfaches nutzungsrecht",
         "nicht exklusive|exklusiv|ausschließliche|ausschließlich",
-        "zeitlich|räumlich|inhaltlich unbeschränkt|unbeschränkte|unbegrenzt|unbegrenzte",
+        "zeitlich|räumlich|inhaltlich|sachlich unbeschränkt|unbeschränkte|unbegrenzt|unbegrenzte",
     ],
     "NARROW_ATTRIBUTE": ["nicht übertragbar|übertragbare|unterlizenzierbar", "~nicht-übertragbar.*|widerruflich.*"],
-    "GRANT": ["räumen|gewähren|erteilen|einräumen"],
     "TO_PLATFORM": [
-        "räumen|räumst|gewähren|erteilen|übertragen sie? uns",
+        "räumen|räumst|gewähren|gewährst|erteilen|erteilst|übertragen|überträgst sie|du? uns",
         "uns _{0,6} einräumen|gewähren|erteilen",
         "räumen|gewähren|erteilen sie? =~(?!Ihnen\\b|Sie\\b|Nutzer)[A-Z].*",
     ],
@@ -139,7 +144,7 @@ CUES: dict[str, list[str]] = {
     "ONLY": ["nur|ausschließlich|lediglich"],
     "FIRST_PERSON": ["wir|uns"],
     "BLOCK": ["mit|mithilfe|mittels|durch|über"],
-    "NEW_CLAUSE": ["und|aber|während|sondern wir|sie|er|es|diese|dies"],
+    "NEW_CLAUSE": ["und|aber|während|sondern wir|sie|er|es"],
     "DEFINITION": ["=~[\"“„»] _{1,6} =~[\"”“«] bezeichnet|bedeutet|meint"],
     "REVISION_NOTE": ["änderungen an|in|von abschnitt|ziffer|paragraph|absatz|klausel"],
 }

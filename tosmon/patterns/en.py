@@ -76,14 +76,17 @@ CUES: dict[str, list[str]] = {
         f"{_NOT} permitted|allowed|authorized|authorised",
         "prohibited|prohibits|prohibit|forbidden|forbid|forbids|banned",
         "is|are strictly|expressly|not prohibited|forbidden",
-        f"without !your _{{0,3}} {_PERMISSION}",
-        "unless you have obtained",
         "except as expressly? permitted|approved|authorized|authorised|allowed",
         "no other rights|licenses|licences",
         f"{_NOT} allow|permit|authorize|authorise _{{0,2}} third|others|anyone|users|any",
         "please do not",
     ],
-    # Imperative bans at the start of a list item: "Not to scrape ...".
+    # "without our permission": a ban on others, unless the platform itself is the one negated.
+    "UNLESS_PERMITTED": [
+        f"without !your _{{0,3}} {_PERMISSION}",
+        f"only|solely|except with !your _{{0,3}} {_PERMISSION}",
+        "unless you have obtained",
+    ],
     # Reserving rights against text and data mining (Art. 4(3) of Directive 2019/790).
     "RESERVE": ["reserve|reserves|reserved|reservation|oppose|opposes|object|objects|prohibit|prohibits"],
     # The platform's own processors bound not to train: a restriction, not a ban on users.
@@ -91,9 +94,9 @@ CUES: dict[str, list[str]] = {
         "providers|processors|subprocessors|sub-processors|vendors|partners|contractors _{0,3} "
         f"prohibited|{_NOT}|never|cannot|contractually",
     ],
+    # Imperative bans at the start of a list item: "Not to scrape ...".
     "PROHIBIT_START": ["not to", "do not", f"do {_NOT}", "don't|don’t", "never"],
     "WRONG": [
-        "without authorization|authorisation|permission",
         "unauthorized|unauthorised",
         "prejudice the interests",
         "infringe|infringes|infringing",
@@ -108,7 +111,7 @@ CUES: dict[str, list[str]] = {
         "unless|if you opt -? in",
         "unless|if you opt-in|optin",
         "unless you consent|agree",
-        "with your explicit|express|prior|affirmative consent",
+        "with your _{0,2} consent|permission|authorization|authorisation|agreement",
     ],
     # --- ways to object ------------------------------------------------------
     "OPT": [
@@ -127,6 +130,8 @@ CUES: dict[str, list[str]] = {
         f"{_YOU} can|may|could|are|is _{{0,3}} disable|deactivate|exclude|submit|tag|untick|uncheck",
         "turning|switching off",
         "allows you to disable|turn|choose|exclude",
+        "option|choice|ability|possibility to _{0,3} prevent|stop|disable|exclude|decline",
+        "update|change|adjust your _{0,2} settings|preferences",
     ],
     # --- scraping ------------------------------------------------------------
     "SCRAPE": [
@@ -197,7 +202,6 @@ CUES: dict[str, list[str]] = {
         "non - transferable|sublicensable|assignable|sublicenseable|commercial",
         "non-transferable|nontransferable|non-sublicensable|revocable",
     ],
-    "GRANT": ["grant|grants|granting|give|gives|provide"],
     "TO_PLATFORM": [
         "grant|grants|give|gives to? us",
         "=~[Gg]rants? to? =~(?!You\\b|Your\\b|Users?\\b)[A-Z].*",
@@ -241,7 +245,7 @@ CUES: dict[str, list[str]] = {
     # Words between a verb and an AI term that make the AI a tool, not the object.
     "BLOCK": ["using|with|by|through|via|from|in"],
     # A new clause with its own subject ends the reach of a negation.
-    "NEW_CLAUSE": ["and|but|while|whereas|so we|you|they|it|this|these|such|our"],
+    "NEW_CLAUSE": ["and|but|while|whereas|so we|you|they|it"],
     # --- text that is not a term ---------------------------------------------
     "DEFINITION": [
         "=~[\"“'‘] _{1,6} =~[\"”'’] refers|means|shall|is",

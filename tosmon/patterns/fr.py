@@ -28,16 +28,19 @@ CUES: dict[str, list[str]] = {
         "notre|nos|ses|sa|la|les|le|tout|toute _{0,2} technologie|technologies|produits|produit|outils|"
         "outil|systèmes|système",
     ],
+    # Every tense of "entraîner" (with or without its circumflex) and "affiner";
+    # "former" only in the forms that read as training.
     "TRAIN": [
-        "entraîner|entraîne|entraînent|entraîné|entraînée|entraînés|entraînées|entraînement|"
-        "entraînant|entrainer|entrainement|entraine|entrainé|réentraîner|former|formé|formés|formée|"
-        "formant|formation|affiner|affinant|affinage|pré-entraînement|pré-entraîner|apprendre",
+        "~(ré|pré-?)?entra[iî]n(e|es|er|ons|ez|ent|era|erons|erez|eront|erait|eraient|ait|aient|ant|"
+        "é|ée|és|ées|ement|ements)",
+        "~affin(er|e|ons|ent|era|erons|eront|é|ée|és|ées|ant|age)",
+        "former|formé|formés|formée|formant|formation|apprendre",
     ],
     "TRAIN_VERB": ["aider? à? entraîner|former|entrainer"],
     "DEVELOP": [
-        "développer|développement|développons|développe|améliorer|amélioration|améliorons|améliore|"
-        "perfectionner|perfectionnement|concevoir|favoriser|enrichir|alimenter|alimentation|"
-        "développant|améliorant|perfectionnant|enrichissant|alimentant",
+        "~(développ|amélior|perfectionn|aliment)(e|es|er|ons|ez|ent|era|erons|eront|ant|é|ée|és|ées|"
+        "ement|ements|ation|ations)",
+        "concevoir|favoriser|enrichir|enrichissant",
     ],
     "AI_WORK": [f"recherche|développement en|sur {_EL}? IA|intelligence"],
     "INPUT": [
@@ -56,8 +59,6 @@ CUES: dict[str, list[str]] = {
         "engagez|engage|engagent à ne pas",
         "il est _{0,2} interdit|défendu|prohibé",
         "interdit|interdite|interdits|interdites|interdiction|prohibé|prohibée|proscrit",
-        f"sans !votre|vos _{{0,3}} {_PERMISSION}",
-        "sauf autorisation|accord",
         "non autorisé|autorisée|autorisés|autorisées|permis|permise",
         "autorisons|permettons pas _{0,2} tiers|autres|quiconque",
     ],
@@ -66,8 +67,12 @@ CUES: dict[str, list[str]] = {
         "prestataires|sous-traitants|partenaires|fournisseurs _{0,4} interdiction|interdit|interdits|pas",
     ],
     "PROHIBIT_START": ["ne pas", "ne jamais"],
+    "UNLESS_PERMITTED": [
+        f"sans !votre|vos _{{0,3}} {_PERMISSION}",
+        f"uniquement|seulement avec !votre|vos _{{0,3}} {_PERMISSION}",
+        "sauf autorisation|accord",
+    ],
     "WRONG": [
-        "sans autorisation|permission",
         "non autorisé|autorisée|autorisés|autorisées",
         "porter atteinte|préjudice",
         "enfreindre|enfreint|violer|viole",
@@ -77,7 +82,7 @@ CUES: dict[str, list[str]] = {
     "CONSENT": [
         "sans votre|vos _{0,3} consentement|accord|autorisation|permission",
         "uniquement|seulement|qu' avec votre _{0,2} consentement|accord",
-        "avec votre consentement|accord explicite|exprès|préalable",
+        "avec votre _{0,2} consentement|accord|autorisation",
         "si|lorsque vous y? consentez|acceptez",
         "~opt-?in",
     ],
@@ -91,7 +96,11 @@ CUES: dict[str, list[str]] = {
         "opt out",
         "vous pouvez|pourrez _{0,3} opposer",
     ],
-    "OPT_SETTING": ["vous pouvez|pourrez _{0,3} désactiver|refuser|retirer|exclure|décocher|demander"],
+    "OPT_SETTING": [
+        "vous pouvez|pourrez _{0,3} désactiver|refuser|retirer|exclure|décocher|demander",
+        "possibilité|option de _{0,3} empêcher|désactiver|refuser|exclure",
+        "modifier|mettre à jour vos paramètres|préférences",
+    ],
     "SCRAPE": [
         "~scraping|scraper|scrapers|crawling|crawler|crawlers|crawl|spider|spiders|spidering|"
         "moissonnage|moissonner|aspiration|aspirer|grattage|gratter|webscraping",
@@ -138,7 +147,6 @@ CUES: dict[str, list[str]] = {
         "connus _{0,4} ou développés|créés ultérieurement",
     ],
     "NARROW_ATTRIBUTE": ["non cessible|transférable|exclusive", "non-cessible|non-transférable|révocable"],
-    "GRANT": ["accordez|concédez|octroyez|conférez|accordons|concédons"],
     "TO_PLATFORM": [
         "vous nous accordez|concédez|octroyez|conférez",
         "accordez|concédez|octroyez|conférez à =~(?!vous)[A-Z].*",
@@ -175,7 +183,7 @@ CUES: dict[str, list[str]] = {
     "ONLY": ["uniquement|seulement|exclusivement"],
     "FIRST_PERSON": ["nous"],
     "BLOCK": ["utilisant|avec|par|via|grâce|moyen|aide"],
-    "NEW_CLAUSE": ["et|mais|tandis|alors nous|vous|ils|elles|il|elle|cela|ces"],
+    "NEW_CLAUSE": ["et|mais|tandis|alors nous|vous|ils|elles|il|elle"],
     "DEFINITION": ["=~[\"“«] _{1,6} =~[\"”»] désigne|signifie|désignent", "_{1,5} : désigne|désignent|signifie"],
     "REVISION_NOTE": ["mises|mise à jour des|de la|de l'|de l’ sections|section|articles|article|clauses"],
 }

@@ -12,19 +12,23 @@ the ideas combine, the same way in every language:
                           "neither we nor third parties" -> restriction + prohibition
                           "you may not", "not to", scraping, "any model"
                                                          -> scraping_prohibition
-                          "we will not", "without your consent"
-                                                         -> ai_training_restriction
+                          "we will not"                  -> ai_training_restriction
+                          "without our permission"       -> scraping_prohibition
+                          "without your consent"         -> ai_training_restriction
                           otherwise                      -> ai_training_grant
     broad_license       a licence granted to the platform with several breadth
                         attributes, not confined to running the service, not
                         over feedback or telemetry, not naming AI training
 
-Kinds of cue used here (each language module defines them all):
-AI AI_NAME MODEL WEAK_OBJECT TRAIN TRAIN_VERB DEVELOP AI_WORK INPUT
-PROCESS_TO_DEVELOP NEG COND CONTRAST PROHIBIT PROHIBIT_START WRONG INDEFINITE
-NEITHER_THIRD CONSENT OPT SCRAPE AUTOMATED ACCESS AIGC LICENSE ATTRIBUTE
-NARROW_ATTRIBUTE TO_PLATFORM TO_USERS LIMIT OTHER_OBJECT CONTENT RIGHTS_VERBS
-MAY_SUBJECT ONLY DEFINITION REVISION_NOTE FIRST_PERSON BLOCK
+Kinds of cue (every language module defines all of them, see KINDS):
+the AI and what is done to it (AI AI_NAME MODEL OUR_MODEL WEAK_OBJECT TRAIN
+TRAIN_VERB DEVELOP AI_WORK INPUT PROCESS_TO_DEVELOP BLOCK), who may do it
+(NEG COND CONTRAST NEW_CLAUSE PROHIBIT PROHIBIT_START WRONG INDEFINITE
+NEITHER_THIRD AGENT_BOUND UNLESS_PERMITTED CONSENT FIRST_PERSON), ways out (OPT OPT_SETTING),
+scraping (SCRAPE AUTOMATED ACCESS RESERVE), AI content (AIGC), licences
+(LICENSE ATTRIBUTE NARROW_ATTRIBUTE TO_PLATFORM TO_USERS LIMIT OTHER_OBJECT
+CONTENT RIGHTS_VERBS MAY_SUBJECT ONLY) and text that is no term (DEFINITION
+REVISION_NOTE).
 """
 
 from __future__ import annotations
@@ -34,7 +38,15 @@ from typing import Mapping, Sequence
 
 Span = tuple[int, int]  # token start, end (exclusive)
 
-STRONG, GOOD, FAIR = 0.9, 0.8, 0.7
+KINDS = tuple("""AI AI_NAME MODEL OUR_MODEL WEAK_OBJECT TRAIN TRAIN_VERB DEVELOP AI_WORK INPUT
+PROCESS_TO_DEVELOP BLOCK NEG COND CONTRAST NEW_CLAUSE PROHIBIT PROHIBIT_START WRONG INDEFINITE
+NEITHER_THIRD AGENT_BOUND UNLESS_PERMITTED CONSENT FIRST_PERSON OPT OPT_SETTING SCRAPE AUTOMATED
+ACCESS RESERVE AIGC LICENSE ATTRIBUTE NARROW_ATTRIBUTE TO_PLATFORM TO_USERS LIMIT OTHER_OBJECT
+CONTENT RIGHTS_VERBS MAY_SUBJECT ONLY DEFINITION REVISION_NOTE""".split())
+
+# Scores: "train ... AI" is the plainest wording, "AI ... training" next, then
+# "develop/improve ... AI", "as input to AI" and weaker objects ("our models").
+STRONG, CLOSE, GOOD, FAIR = 0.9, 0.85, 0.8, 0.7
 # Scores of a label not given, by how close the clause came to it.
 NEAR_MISS, FAR_MISS = 0.2, 0.02
 
@@ -53,6 +65,7 @@ DEVELOP_WINDOW = 10
 TRAILING_WINDOW = 8        # "artificial intelligence (including for the purposes of training"
 NEGATION_WINDOW = 60       # "does not use any of your audio, video, ... to train"
 CONDITION_WINDOW = 5
+RIGHTS_LIST = 5            # distinct rights verbs after "we may" that make a licence
 
 
 @dataclass(frozen=True)
@@ -72,7 +85,7 @@ class Relation:
     strength: float
 
 
-class Clause:
+class Cues:
     """The cues of one tokenised clause, with its sentence and part boundaries."""
 
     def __init__(self, doc, spans: Mapping[str, Sequence[Span]]):
@@ -88,7 +101,7 @@ class Clause:
             if token.text in _PART_END and i > self.first and self._ends(doc, i):
                 part += 1
                 sentence += token.text in _SENTENCE_END
-        self.ai = [s for s in spans.get("AI", ()) if not self._inside(s, "AI_NAME")]
+        self.ai = [s for s in spans.get("AI", ()) if not self.inside(s, "AI_NAME")]
 
     @staticmethod
     def _first_word(doc) -> int:
@@ -111,7 +124,7 @@ class Clause:
     def get(self, kind: str) -> Sequence[Span]:
         return self.spans.get(kind, ())
 
-    def _inside(self, span: Span, kind: str) -> bool:
+    def inside(self, span: Span, kind: str) -> bool:
         return any(s <= span[0] and span[1] <= e for s, e in self.get(kind))
 
     def same_part(self, a: int, b: int) -> bool:
@@ -131,7 +144,7 @@ class Clause:
         return Hit(score, self.doc[start].idx, self.doc[end - 1].idx + len(self.doc[end - 1]))
 
 
-def relations(c: Clause) -> list[Relation]:
+def relations(c: Cues) -> list[Relation]:
     """Every place where an AI model is trained, developed or fed."""
     found: list[Relation] = []
 
@@ -155,7 +168,7 @@ def relations(c: Clause) -> list[Relation]:
         for ts, te in c.get("TRAIN"):
             if (0 <= ts - e <= TRAILING_WINDOW and c.same_part(s, ts)
                     and not any(e <= x < ts for x, _ in c.get("NEW_CLAUSE"))):
-                found.append(Relation(s, te, s, GOOD))
+                found.append(Relation(s, te, s, CLOSE))
     # "model training"
     for s, e in models:
         found += [Relation(s, te, s, GOOD) for ts, te in c.get("TRAIN") if ts == e]
@@ -163,10 +176,20 @@ def relations(c: Clause) -> list[Relation]:
     for s, e in c.get("PROCESS_TO_DEVELOP"):
         if any(a < s and c.same_sentence(a, s) for a, _ in c.ai):
             found.append(Relation(s, e, s, FAIR))
-    return found
+    return [_extended(c, r) for r in found]
 
 
-def _negations(c: Clause) -> list[Span]:
+def _extended(c: Cues, r: Relation) -> Relation:
+    """Carry the evidence on over the rest of the AI term: "train AI and machine learning models"."""
+    objects = sorted(list(c.ai) + list(c.get("MODEL")))
+    end = r.end
+    for s, e in objects:
+        if end <= s <= end + 2 and e > end and c.same_part(r.start, s):
+            end = e
+    return Relation(r.start, end, r.object_start, r.strength)
+
+
+def _negations(c: Cues) -> list[Span]:
     """Negations that govern a main clause: not part of "you may not", not "if you don't"."""
     out = []
     for s, e in c.get("NEG"):
@@ -178,8 +201,8 @@ def _negations(c: Clause) -> list[Span]:
     return out
 
 
-def _direction(c: Clause, r: Relation, negations: list[Span]) -> tuple[str, ...]:
-    sentence = [k for k in ("PROHIBIT", "WRONG", "NEITHER_THIRD", "CONSENT")
+def _direction(c: Cues, r: Relation, negations: list[Span]) -> tuple[str, ...]:
+    sentence = [k for k in ("PROHIBIT", "WRONG", "NEITHER_THIRD", "UNLESS_PERMITTED", "CONSENT")
                 if any(c.same_sentence(s, r.start) for s, _ in c.get(k))]
     for s, e in list(c.get("OPT")) + list(c.get("OPT_SETTING")):
         if (e <= r.start and c.same_part(s, r.start)) or (s <= r.start and r.end <= e):
@@ -200,12 +223,14 @@ def _direction(c: Clause, r: Relation, negations: list[Span]) -> tuple[str, ...]
                 and not any(e <= x < r.start for x, _ in c.get("CONTRAST"))
                 and not any(e <= x < r.start for x, _ in c.get("NEW_CLAUSE"))):
             return ("ai_training_restriction",)
+    if "UNLESS_PERMITTED" in sentence:
+        return ("scraping_prohibition",)
     if "CONSENT" in sentence:
         return ("ai_training_restriction",)
     return ("ai_training_grant",)
 
 
-def _evidence(c: Clause, r: Relation, label: str, negations: list[Span]) -> Span:
+def _evidence(c: Cues, r: Relation, label: str, negations: list[Span]) -> Span:
     start = r.start
     if label == "ai_training_restriction":
         before = [s for s, _ in negations if r.start - NEGATION_WINDOW <= s < r.start]
@@ -217,14 +242,15 @@ def _evidence(c: Clause, r: Relation, label: str, negations: list[Span]) -> Span
     return start, r.end
 
 
-def _broad_license(c: Clause) -> Hit | None:
+def _broad_license(c: Cues) -> Hit | None:
     """A licence to the platform wide enough to cover new uses."""
     if c.get("OTHER_OBJECT") or c.get("LIMIT"):
         return None
     to_platform = c.get("TO_PLATFORM")
     if c.get("TO_USERS") and not to_platform:
         return None
-    attributes = len(c.get("ATTRIBUTE"))
+    # "non-transferable" narrows: it is no breadth attribute
+    attributes = len([a for a in c.get("ATTRIBUTE") if not c.inside(a, "NARROW_ATTRIBUTE")])
     licences = c.get("LICENSE")
     if licences and to_platform and attributes >= 2 and (attributes >= 4 or c.get("CONTENT")):
         start = min(s for s, _ in to_platform)
@@ -232,16 +258,16 @@ def _broad_license(c: Clause) -> Hit | None:
         return c.hit(0.85 if attributes >= 4 else 0.75, start, min(after))
     # "Zoom may redistribute, publish, ..., and process Customer Content"
     verbs = {c.doc[s].lower_ for s, _ in c.get("RIGHTS_VERBS")}
-    for s, e in c.get("MAY_SUBJECT"):
-        if len(verbs) >= 5 and c.get("CONTENT") and not c.get("ONLY"):
-            last = max(ve for vs, ve in c.get("RIGHTS_VERBS") if vs > s)
-            return c.hit(FAIR, s, last)
+    for s, _ in c.get("MAY_SUBJECT"):
+        after = [e for cs, e in c.get("CONTENT") if cs > s]
+        if len(verbs) >= RIGHTS_LIST and after and not c.get("ONLY"):
+            return c.hit(FAIR, s, after[0])
     return None
 
 
 def decide(doc, spans: Mapping[str, Sequence[Span]]) -> dict[str, Hit]:
     """The labels one clause carries."""
-    c = Clause(doc, spans)
+    c = Cues(doc, spans)
     if c.at_start("REVISION_NOTE"):
         return {}
     hits: dict[str, Hit] = {}
@@ -285,12 +311,7 @@ def decide(doc, spans: Mapping[str, Sequence[Span]]) -> dict[str, Hit]:
     return hits
 
 
-def near_miss(c_spans: Mapping[str, Sequence[Span]], label: str) -> float:
-    """The score of a label not given: a little higher when the clause talks about AI."""
-    if label in ("ai_training_grant", "ai_training_restriction", "ai_opt_out"):
-        return NEAR_MISS if c_spans.get("AI") else FAR_MISS
-    if label == "broad_license":
-        return NEAR_MISS if c_spans.get("LICENSE") else FAR_MISS
-    if label == "scraping_prohibition":
-        return NEAR_MISS if c_spans.get("AUTOMATED") else FAR_MISS
-    return NEAR_MISS if c_spans.get("AI") else FAR_MISS
+def near_miss(spans: Mapping[str, Sequence[Span]], label: str) -> float:
+    """The score of a label not given: a little higher when the clause came close to it."""
+    close = {"broad_license": "LICENSE", "scraping_prohibition": "AUTOMATED"}.get(label, "AI")
+    return NEAR_MISS if spans.get(close) else FAR_MISS
