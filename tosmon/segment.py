@@ -197,11 +197,17 @@ def _is_fragment(piece: str) -> bool:
     return True
 
 
+# Languages whose blank pipeline is slow to build for no gain in sentence
+# splitting: French compiles thousands of tokenizer exceptions (about 6 s);
+# the multilingual tokenizer splits its sentences identically.
+_SLOW_TO_BUILD = {"fr"}
+
+
 @lru_cache(maxsize=None)
 def _pipeline(code: str) -> spacy.language.Language:
     """One blank pipeline with a sentencizer per language, "xx" if spaCy lacks it."""
     try:
-        nlp = spacy.blank(code)
+        nlp = spacy.blank("xx" if code in _SLOW_TO_BUILD else code)
     except Exception:  # unknown code, or a language needing an extra package
         nlp = spacy.blank("xx")
     nlp.add_pipe("sentencizer")
