@@ -173,9 +173,14 @@ def diff(fmt: str, data: dict) -> None:
         heading = f" [dim]{item['heading']}[/dim]" if item["heading"] else ""
         out.print(f"[cyan]{item['kind']}[/cyan]{trivial}{labels}{heading}")
         if item["kind"] == "modified":
+            # Without colours (a pipe, a file) the edit is shown wdiff-style.
+            plain = out.no_color or out.color_system is None
+            marks = {-1: ("[-", "-]"), 1: ("{+", "+}")} if plain else {}
             line = Text("  ")
             for op, piece in item["ops"]:
-                line.append(piece, style={-1: "red strike", 1: "green underline", 0: ""}[op])
+                start, end = marks.get(op, ("", ""))
+                line.append(start + piece + end,
+                            style={-1: "red strike", 1: "green underline", 0: ""}[op])
             out.print(line)
         else:
             text = item["new"] if item["kind"] == "added" else item["old"]

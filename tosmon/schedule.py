@@ -29,11 +29,16 @@ from .tracker import Clock, Tracker, utcnow
 START_SPREAD = timedelta(seconds=60)
 
 
-def first_run(due: datetime | None, now: datetime, rng: random.Random) -> datetime:
-    """When a document should first be checked after the scheduler starts."""
+def first_run(due: datetime | None, now: datetime, rng: random.Random,
+              spread: timedelta = START_SPREAD) -> datetime:
+    """When a document should first be checked after the scheduler starts.
+
+    Overdue and never-checked documents start within `spread`, so a restart
+    does not fire every check at the same second.
+    """
     if due is not None and due > now:
         return due
-    return now + timedelta(seconds=rng.uniform(0, START_SPREAD.total_seconds()))
+    return now + timedelta(seconds=rng.uniform(0, spread.total_seconds()))
 
 
 def next_run(document: Document, now: datetime, jitter: float, rng: random.Random) -> datetime:
@@ -86,7 +91,11 @@ async def run_forever(watchlist: Watchlist, store: Store, settings, *,
     due = store.due_times()
     now = clock()
     for document in watchlist.documents():
-        when = first_run(due.get(document.key), now, rng)
+        # A document checked every few seconds must not wait a whole spread,
+        # and one whose interval was shortened must not wait out the old one.
+        interval = timedelta(seconds=document.interval)
+        when = min(first_run(due.get(document.key), now, rng, min(START_SPREAD, interval)),
+                   now + interval * (1 + settings.jitter))
         store.set_next_due(document.key, when)
         schedule(document, when)
     await fetcher.__aenter__()

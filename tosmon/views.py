@@ -20,6 +20,9 @@ def diff_between(store: Store, key: str, since: datetime | None, until: datetime
     new = store.version_at(key, until) if until else versions[-1]
     if since:
         old = store.version_at(key, since)
+        if old is None:
+            raise StoreError(f"no version of {key} in force at {since:%Y-%m-%d}; the first is from "
+                             f"{versions[0].fetched_at:%Y-%m-%d}")
     else:
         earlier = [v for v in versions if new and v.fetched_at < new.fetched_at]
         old = earlier[-1] if earlier else None
