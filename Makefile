@@ -4,9 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup demo test bench chromium clean
+.PHONY: setup demo test bench chromium model clean
 
-setup: $(VENV)/.installed chromium
+setup: $(VENV)/.installed chromium model
+
+# The classifier: built deterministically from classifiers/ when missing.
+model: $(VENV)/.installed
+	$(BIN)/python classifiers/train.py --if-missing
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

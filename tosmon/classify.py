@@ -4,9 +4,12 @@
 out, labels in the canonical order with scores for all six and the words that
 carried each label. Behind it sits a *scorer*: anything with a `version` and a
 `score(texts, langs)` that returns, per text, `{label: (score, evidence)}` for
-every label. Today that is the pattern layer (`tosmon.patterns`); a trained
-spaCy textcat built from `classifiers/` can replace it, or be combined with
-it for evidence, without the pipeline, the store or the CLI changing.
+every label, on a scale where a label is given at THRESHOLD.
+
+The scorer is the trained textcat combined with the pattern layer
+(`tosmon.textcat`) when its model has been built from `classifiers/`
+(`make setup` does), and the pattern layer alone (`tosmon.patterns`) before:
+a fresh checkout still classifies, under another model version.
 
 `classify_jsonl` is the `tosmon classify` contract: JSON lines
 `{"id", "text", "lang"?}` in, `{"id", "labels", "scores", "evidence"}` out,
@@ -16,6 +19,7 @@ same order.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Iterable, Mapping, Protocol, Sequence, TextIO
 
 from .errors import ClassifyError
@@ -25,7 +29,8 @@ from .models import LABELS, Prediction
 __all__ = ["Classifier", "Scorer", "classify_jsonl", "THRESHOLD", "DEFAULT_LANG"]
 
 # A label is given when its score reaches this. The pattern layer scores a
-# match 0.6-0.9 and a miss 0.02-0.2, so the threshold sits between the two.
+# match 0.6-0.9 and a miss 0.02-0.2, so the threshold sits between the two;
+# the combined scorer maps each label's tuned threshold onto it.
 THRESHOLD = 0.5
 DEFAULT_LANG = "en"
 
@@ -56,14 +61,29 @@ class Classifier:
         self.threshold = threshold
 
     @classmethod
-    def load(cls) -> "Classifier":
-        """The classifier of this process, built once (tokenizers and matchers, no downloads)."""
-        if cls._loaded is None:
+    def load(cls, model: Path | None = None) -> "Classifier":
+        """The classifier of this process, built once (tokenizers, matchers, model; no downloads).
+
+        `model` names another model directory (built afresh, not kept); one
+        that is not built means the pattern layer alone. Raises ClassifyError
+        when a built model is there but cannot be read.
+        """
+        if model is None and cls._loaded is not None:
+            return cls._loaded
+        from .textcat import MODEL_DIR, CombinedScorer, model_present
+
+        path = MODEL_DIR if model is None else model
+        if model_present(path):
+            scorer = CombinedScorer.load(path)
+            patterns = scorer.patterns
+        else:
             from .patterns import PatternScorer
-            scorer = PatternScorer()
-            scorer.pipeline(DEFAULT_LANG)  # the common case ready before the first clause
-            cls._loaded = cls(scorer)
-        return cls._loaded
+            scorer = patterns = PatternScorer()
+        patterns.pipeline(DEFAULT_LANG)  # the common case ready before the first clause
+        classifier = cls(scorer)
+        if model is None:
+            cls._loaded = classifier
+        return classifier
 
     @property
     def version(self) -> str:
@@ -84,18 +104,20 @@ class Classifier:
         for i, text in enumerate(texts):
             if not isinstance(text, str):
                 raise ClassifyError(f"text {i} is {type(text).__name__}, not a string")
-        codes = [_lang_code(lang) or self._detect(text) for text, lang in zip(texts, langs)]
-        return [self._prediction(scored) for scored in self.scorer.score(texts, codes)]
+        return [self._prediction(scored) for scored in self.scorer.score(texts, self.languages(texts, langs))]
 
     @staticmethod
-    def _detect(text: str) -> str:
-        return _lang_code(detect_lang(text)) or DEFAULT_LANG
+    def languages(texts: Sequence[str], langs: Sequence[str | None]) -> list[str]:
+        """Language codes as scorers take them: "fr-FR" -> "fr"; None detected from the text."""
+        return [_lang_code(lang) or _lang_code(detect_lang(text)) or DEFAULT_LANG
+                for text, lang in zip(texts, langs)]
 
     def _prediction(self, scored: Mapping[str, tuple[float, str]]) -> Prediction:
-        labels = tuple(label for label in LABELS if scored[label][0] >= self.threshold)
+        scores = {label: round(scored[label][0], 3) for label in LABELS}
+        labels = tuple(label for label in LABELS if scores[label] >= self.threshold)
         return Prediction(
             labels=labels,
-            scores={label: round(scored[label][0], 3) for label in LABELS},
+            scores=scores,
             evidence={label: scored[label][1] for label in labels},
             model=self.version,
         )

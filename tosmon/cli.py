@@ -209,6 +209,27 @@ def classify(settings, fmt, file, batch):
     classify_jsonl(file, sys.stdout, batch=batch)
 
 
+@cli.command("eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--errors/--no-errors", default=True, show_default=True,
+              help="list the clauses it got wrong")
+@common
+def eval_command(settings, fmt, file, errors):
+    """Score the classifier on labelled clauses, beside a keyword baseline.
+
+    FILE holds JSON lines {"id", "text", "labels", "lang"?}; labels are a list
+    of the six labels or ["none"]. Prints per-label precision, recall and F1,
+    micro and macro F1, the share of none clauses flagged, and the mistakes.
+
+    Example:
+
+        tosmon eval classifiers/data/clauses-dev.jsonl --format json
+    """
+    from .evaluate import evaluate_file, render as render_eval
+    result = evaluate_file(file)
+    render.emit(fmt, result, render_eval(result, errors=errors))
+
+
 @cli.command()
 @click.option("--keep", is_flag=True, help="keep the demo database and print its path")
 @common

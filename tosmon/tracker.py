@@ -9,19 +9,21 @@ resumes where it stopped and never leaves half a version behind.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 import multiprocessing
 from typing import Callable, Sequence
+from urllib.parse import urlsplit
 
 from . import alerts as alerting
 from .errors import ExtractError, FetchError
 from .extract import implausible
 from .fetch import Fetcher
 from .models import Document, Snapshot, Version, Watchlist
-from .pipeline import Analysis, Prepared, analyse, prepare
+from .pipeline import Analysis, Prepared, analyse_packed, pack_previous, prepare
 from .store import DocumentState, Store
 
 Clock = Callable[[], datetime]
@@ -79,6 +81,21 @@ class Workers:
         self._executor.shutdown(wait=True, cancel_futures=True)
 
 
+def _by_host_in_turn(documents: Sequence[Document]) -> list[int]:
+    """Indices of documents, one per host in turn.
+
+    The fetcher lets one request at a time through to each host. Documents
+    of one host listed together (as a watchlist groups a service's) would
+    take every check slot and wait there for their host, leaving the other
+    hosts idle.
+    """
+    queues: dict[str, list[int]] = {}
+    for index, document in enumerate(documents):
+        queues.setdefault(urlsplit(document.url).netloc.lower(), []).append(index)
+    rounds = itertools.zip_longest(*queues.values())
+    return [index for round_ in rounds for index in round_ if index is not None]
+
+
 class Tracker:
     """Checks documents of a watchlist against what the store remembers."""
 
@@ -106,7 +123,9 @@ class Tracker:
                     on_done(outcome)
                 return outcome
 
-            outcomes = await asyncio.gather(*(one(d) for d in documents))
+            # Tasks take check slots in the order they start: hosts take turns.
+            tasks = {i: asyncio.ensure_future(one(documents[i])) for i in _by_host_in_turn(documents)}
+            outcomes = await asyncio.gather(*(tasks[i] for i in range(len(documents))))
         finally:
             if own_fetcher:
                 await fetcher.__aexit__(None, None, None)
@@ -131,7 +150,7 @@ class Tracker:
             return self._recovered(document, state, Outcome(key, "unchanged"))
         try:
             prepared: Prepared = await workers.run(
-                prepare, list(zip(snapshots, document.sources)), document.lang)
+                prepare, list(zip(snapshots, document.sources)), document.lang, state.last_digest)
         except ExtractError as error:
             return self._failed(document, state, str(error), snapshot=snapshots[0])
         if prepared.digest == state.last_digest:
@@ -148,7 +167,9 @@ class Tracker:
         previous = self.store.latest_version(document.key)
         before = tuple((c.clause, c.prediction) for c in previous.clauses) if previous else ()
         previous_model = previous.clauses[0].prediction.model if previous and previous.clauses else ""
-        analysis: Analysis = await workers.run(analyse, prepared.text, prepared.lang, before, previous_model)
+        packed = await workers.run(analyse_packed, prepared.text, prepared.lang,
+                                   pack_previous(before), previous_model)
+        analysis: Analysis = packed.unpack(before)
         version = Version(document=document.key, fetched_at=checked_at,
                           text=prepared.text, lang=prepared.lang)
         owed = []

@@ -107,7 +107,9 @@ class ReadingVerbs(StoreBase):
             if found:
                 prediction = _prediction(found)
             else:                     # judged by the version's model and given no label
-                prediction = unflagged.setdefault(model, Prediction(labels=(), model=model))
+                prediction = unflagged.get(model)
+                if prediction is None:
+                    prediction = unflagged[model] = Prediction(labels=(), model=model)
             grouped.setdefault(version_id, []).append(StoredClause(
                 clause_id, Clause(position, heading, text), prediction))
         return {version_id: tuple(items) for version_id, items in grouped.items()}
