@@ -2,12 +2,12 @@
 
 `prepare` turns fetched pages into a normalised text and its digest: it runs
 on every check, so it is all an unchanged document costs beyond the fetch.
-`analyse` runs only when the digest differs from the latest version's:
+`analyse_packed` runs only when the digest differs from the latest version's:
 segment, diff against the previous clauses, classify what is new.
 
 Both are plain functions over plain values so the tracker can run them in
 worker processes; the classifier is loaded once per process. spaCy (behind
-segment and classify) is imported only where `analyse` first runs: the
+segment and classify) is imported only where `analyse_packed` first runs: the
 tracker's process never needs it, and every forked worker would otherwise
 carry a copy of it in its resident memory.
 """
@@ -78,23 +78,13 @@ def classifier() -> Classifier:
     return _classifier
 
 
-def analyse(text: str, lang: str,
-            previous: Sequence[tuple[Clause, Prediction]] = (),
-            previous_model: str = "") -> Analysis:
-    """Segment a new text, align it with the previous version, classify it.
-
-    Clauses whose text is unchanged keep the previous prediction when the
-    model is the same, so a one-sentence edit costs one classification.
-    """
-    old = [clause for clause, _ in previous]
-    clauses, changes, picks, model = _analysed(text, lang, old, previous_model)
-    predictions = tuple(previous[p][1] if isinstance(p, int) else p for p in picks)
-    return Analysis(clauses=clauses, predictions=predictions, changes=changes, model=model)
-
-
 def _analysed(text: str, lang: str, old: Sequence[Clause], previous_model: str):
-    """Clauses, changes, and for each clause a fresh prediction or the index
-    of the old clause whose prediction it keeps; then the model's version."""
+    """Segment a new text, align it with the previous clauses, classify what is new.
+
+    Returns the clauses, the changes, and for each clause a fresh prediction or
+    the index of the old clause whose prediction it keeps (same text, same
+    model: a one-sentence edit costs one classification); then the model's version.
+    """
     from .segment import segment
 
     model = classifier()
@@ -144,7 +134,7 @@ def pack_previous(previous: Sequence[tuple[Clause, Prediction]]) -> tuple[tuple[
 
 def analyse_packed(text: str, lang: str, previous: Sequence[tuple[int, str, str]],
                    previous_model: str = "") -> PackedAnalysis:
-    """`analyse` for a worker: previous clauses from `pack_previous`, the answer packed."""
+    """Analyse a changed text in a worker: previous clauses from `pack_previous`, the answer packed."""
     old = [Clause(*row) for row in previous]
     clauses, changes, picks, model = _analysed(text, lang, old, previous_model)
     return PackedAnalysis(
