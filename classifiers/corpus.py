@@ -40,7 +40,7 @@ CORRECTIONS = DATA / "corrections.json"
 ALIASES = {
     "Twitter": "X (Twitter)", "X": "X (Twitter)",
     "Meta (Facebook/Instagram)": "Meta", "Meta AI": "Meta", "Threads": "Meta", "Facebook": "Meta",
-    "Instagram": "Meta",
+    "Instagram": "Meta", "Llama API": "Meta",
     "Mistral AI (Le Chat)": "Mistral AI", "Le Chat": "Mistral AI", "Mistral": "Mistral AI", "Vibe": "Mistral AI",
 }
 NEW_FILES = ("clauses-social.jsonl", "clauses-genai.jsonl", "clauses-fr-de.jsonl")

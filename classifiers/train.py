@@ -117,38 +117,34 @@ def parts_of(textcat: TextcatModel, rows: list[dict]) -> list[dict[str, tuple[fl
     return [{label: (r["patterns"][label][0], p[label]) for label in LABELS} for r, p in zip(rows, probabilities)]
 
 
-def pinned_rows(patterns, labelled: list[dict] = ()) -> list[dict]:
-    """The clauses of the recorded histories, analysed, with the labels allowed on them.
+def pinned_rows(patterns) -> list[dict]:
+    """The clauses of the recorded histories whose labels the steps fix, analysed.
 
     A clause a step changes (old or new text, as the replay serves and
     segments it) or that holds a piece a step owes may carry only the
-    patterns' labels: the steps fix exactly what alerts. Any other clause of
-    a recorded version may also carry the labels it is labelled with in
-    `labelled` (by text).
+    patterns' labels: the steps fix exactly what alerts. The unchanged
+    clauses of a recorded version are not pinned: they never alert, and
+    most are unlabelled, so reading them as "none" would pin the textcat
+    below every AI clause the histories repeat from version to version.
     """
     import check_histories
     from tosmon.segment import segment
 
     strict: dict[str, None] = {}
-    loose: dict[str, None] = {}
     for folder in sorted(p for p in check_histories.HISTORIES.iterdir() if (p / "steps.json").exists()):
         steps = json.loads((folder / "steps.json").read_text(encoding="utf-8"))
         pieces = [want["text"] for step in steps for want in step["expect"]]
         previous = None
         for step in steps:
             markdown = (folder / step["serve"]).read_text(encoding="utf-8")
-            for clause in segment(markdown, "en"):
-                (strict if any(p in clause.text for p in pieces) else loose)[clause.text] = None
+            strict.update((clause.text, None) for clause in segment(markdown, "en")
+                          if any(p in clause.text for p in pieces))
             clauses = check_histories.segment(check_histories.version_text(markdown), "en")
-            loose.update((c.text, None) for c in clauses)
             if previous is not None:
                 for change in check_histories.changes(previous, clauses):
                     strict.update((c.text, None) for c in (change.old, change.new) if c is not None)
             previous = clauses
-    gold = {" ".join(r["text"].split()): r["gold"] for r in labelled}
     rows = [{"text": t, "lang": "en", "allowed": set()} for t in strict]
-    rows += [{"text": t, "lang": "en", "allowed": gold.get(" ".join(t.split()), set())}
-             for t in loose if t not in strict]
     analysed(rows, patterns)
     return rows
 
@@ -325,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     patterns = PatternScorer()
     analysed(rows if args.cv or args.twice else train + validation, patterns)
-    pinned = pinned_rows(patterns, train + validation)
+    pinned = pinned_rows(patterns)
     print(f"analysed by the pattern layer in {time.perf_counter() - started:.1f} s "
           f"({len(pinned)} clauses of the recorded histories pinned)")
     for name, part in (("train", train), ("validation", validation), ("test", test)):

@@ -23,6 +23,7 @@ from tosmon.classify import Classifier
 from tosmon.errors import ClassifyError
 from tosmon.evaluate import evaluate
 from tosmon.textcat import COMBINE_FILE, MODEL_DIR, model_present
+from tosmon.patterns import VERSION as PATTERNS_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOORS = json.loads(Path(__file__).with_name("classifier_floors.json").read_text(encoding="utf-8"))
@@ -86,7 +87,7 @@ def test_labels_the_textcat_alone_gives_carry_the_words_that_carried_them(shippe
 def test_without_a_built_model_the_patterns_classify_alone(tmp_path):
     classifier = Classifier.load(tmp_path / "model")
     [p] = classifier.predict(["We use your content to train our AI models."], ["en"])
-    assert classifier.version == p.model == "patterns-1"
+    assert classifier.version == p.model == PATTERNS_VERSION
     assert p.labels == ("ai_training_grant",)
 
 
@@ -107,7 +108,7 @@ def test_the_version_names_the_model_files(tmp_path, shipped):
     combine["thresholds"]["broad_license"] = 0.75
     (copy / COMBINE_FILE).write_text(json.dumps(combine), encoding="utf-8")
     other = Classifier.load(copy).version
-    assert other != shipped.version and other.startswith("textcat-") and other.endswith("+patterns-1")
+    assert other != shipped.version and other.startswith("textcat-") and other.endswith("+" + PATTERNS_VERSION)
 
 
 def test_the_combined_scorer_reads_the_patterns_as_they_score():

@@ -18,6 +18,7 @@ import pytest
 from tosmon.classify import THRESHOLD, Classifier, classify_jsonl
 from tosmon.errors import ClassifyError
 from tosmon.models import LABELS
+from tosmon.patterns import VERSION as PATTERNS_VERSION
 from tosmon.segment import segment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -315,7 +316,7 @@ def test_prediction_has_ordered_labels_all_scores_and_verbatim_evidence(classifi
         assert words and words in text
     assert "train" in p.evidence["ai_training_grant"] and "Artificial Intelligence" in p.evidence["ai_training_grant"]
     assert "oppose" in p.evidence["ai_opt_out"]
-    assert p.model == classifier.version and classifier.version.endswith("patterns-1")
+    assert p.model == classifier.version and classifier.version.endswith(PATTERNS_VERSION)
 
 
 def test_predict_keeps_order_across_languages(classifier):

@@ -14,8 +14,6 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import pytest
-
 from tests.fixtures.site import TERMS_MAIN
 from tosmon import settings as settings_mod
 from tosmon.models import Document, Service, Source, Watchlist

@@ -116,6 +116,14 @@ def test_fragments_join_their_neighbour():
         "10.4 Licence Grant. You grant us a licence to host your content. See Section 9."]
 
 
+@pytest.mark.parametrize("text", [
+    "Your content stays yours. (Note: we may change this notice when the law requires it.)",
+    '5.1 Content Definition. "Content" means all text, images and sound you upload to the service.',
+])
+def test_joining_pieces_adds_no_space_inside_brackets_or_quotes(text):
+    assert " ".join(texts(text)) == text
+
+
 def test_a_numbered_paragraph_keeps_its_number_out_of_the_clause():
     assert texts("1. DEFINITIONS. The following definitions apply in this Agreement.") == [
         "DEFINITIONS. The following definitions apply in this Agreement."]

@@ -43,6 +43,11 @@ class Analysis:
     model: str
 
 
+# What a page of terms is served as; anything else (a PDF, a download, an image)
+# would decode to noise and become a version.
+PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", "text/markdown", ""})
+
+
 def prepare(pages: Sequence[tuple[Snapshot, Source]], lang: str | None,
             known_digest: str | None = None) -> Prepared:
     """Extract the terms of every source of a document and join them in order.
@@ -55,6 +60,9 @@ def prepare(pages: Sequence[tuple[Snapshot, Source]], lang: str | None,
     """
     parts = []
     for snapshot, source in pages:
+        if snapshot.media_type.lower() not in PAGE_TYPES:
+            raise ExtractError(f"{source.url}: served as {snapshot.media_type}, not a web page; if the "
+                               "terms moved to a PDF or a download, point the watchlist at their page")
         try:
             parts.append(extract(decode(snapshot), source, base_url=snapshot.url))
         except ExtractError as error:

@@ -126,7 +126,7 @@ def _sentences(body: str, starts: list[int]) -> list[str]:
     merged: list[str] = []
     for piece in pieces:
         if merged and _continues(merged[-1], piece):
-            merged[-1] = f"{merged[-1]} {piece}"
+            merged[-1] = _join(merged[-1], piece)
         else:
             merged.append(piece)
     split: list[str] = []
@@ -176,11 +176,11 @@ def _absorb_fragments(pieces: list[str]) -> list[str]:
     carry = ""
     for piece in pieces:
         if carry:
-            piece = f"{carry} {piece}"
+            piece = _join(carry, piece)
             carry = ""
         if _is_fragment(piece):
             if out:
-                out[-1] = f"{out[-1]} {piece}"
+                out[-1] = _join(out[-1], piece)
             else:
                 carry = piece
             continue
@@ -188,6 +188,14 @@ def _absorb_fragments(pieces: list[str]) -> list[str]:
     if carry:
         out.append(carry)
     return out
+
+
+def _join(prev: str, nxt: str) -> str:
+    """Two pieces as one: the sentencizer leaves an opening bracket or quote at the end of
+    the piece before the cut ("... period. (" + "Note: ..."), where no space belongs."""
+    if prev.endswith(("(", "[", "“", "‘")) or (prev.endswith('"') and prev.count('"') % 2 == 1):
+        return prev + nxt
+    return f"{prev} {nxt}"
 
 
 def _is_fragment(piece: str) -> bool:

@@ -26,7 +26,7 @@ __all__ = ["PatternScorer", "Scored", "VERSION", "LANGUAGES"]
 
 # Bump when a cue or a rule changes: stored predictions of another version are
 # recomputed rather than reused.
-VERSION = "patterns-1"
+VERSION = "patterns-2"
 LANGUAGES = ("en", "fr", "de")
 FALLBACK = "en"   # a language without its own table gets the English one
 
@@ -39,21 +39,23 @@ Scored = dict[str, tuple[float, str]]
 _SHARED = ("DEFINITION", "REVISION_NOTE")
 GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "training": (
-        ("AI", "MODEL", "OUR_MODEL", "TRAIN_VERB"),
+        ("AI", "MODEL", "OUR_MODEL", "TRAIN_VERB", "TRAIN"),
         ("AI", "AI_NAME", "MODEL", "OUR_MODEL", "WEAK_OBJECT", "TRAIN", "TRAIN_VERB", "DEVELOP",
-         "AI_WORK", "INPUT", "PROCESS_TO_DEVELOP", "NEG", "COND", "CONTRAST", "NEW_CLAUSE", "BLOCK",
+         "AI_WORK", "INPUT", "PROCESS_TO_DEVELOP", "TRAIN_ON", "USER_DATA", "PURPOSE", "OUTPUT", "COMPETE",
+         "PREFERENCE", "NEG", "COND", "CONTRAST", "NEW_CLAUSE", "BLOCK",
          "PROHIBIT", "PROHIBIT_START", "WRONG", "INDEFINITE", "NEITHER_THIRD", "AGENT_BOUND",
          "UNLESS_PERMITTED", "CONSENT", "OPT", "OPT_SETTING", "SCRAPE", "FIRST_PERSON"),
     ),
     "scraping": (
         ("SCRAPE", "AUTOMATED"),
-        ("SCRAPE", "AUTOMATED", "ACCESS", "PROHIBIT", "PROHIBIT_START", "RESERVE", "FIRST_PERSON"),
+        ("SCRAPE", "AUTOMATED", "ACCESS", "PROHIBIT", "PROHIBIT_START", "RESERVE", "FIRST_PERSON",
+         "DECISION"),
     ),
-    "generated": (("AIGC",), ("AIGC",)),
+    "generated": (("AIGC", "OUTPUT"), ("AIGC", "OUTPUT", "OUTPUT_RULE")),
     "licence": (
-        ("ATTRIBUTE",),
+        ("ATTRIBUTE", "NEW_USES"),
         ("LICENSE", "ATTRIBUTE", "NARROW_ATTRIBUTE", "TO_PLATFORM", "TO_USERS", "LIMIT",
-         "OTHER_OBJECT", "CONTENT", "RIGHTS_VERBS", "MAY_SUBJECT", "ONLY"),
+         "OTHER_OBJECT", "NEW_USES", "CONTENT", "RIGHTS_VERBS", "MAY_SUBJECT", "ONLY"),
     ),
 }
 # "Zoom may redistribute, publish, ...": a list of RIGHTS_LIST distinct rights

@@ -37,6 +37,23 @@ CUES: dict[str, list[str]] = {
     "AI_WORK": ["=~KI-(Training|Entwicklung|Forschung)"],
     "INPUT": ["als eingabe|input|eingaben", "~trainingsdaten|datensätzen?|datensatz", "einspeisen|einspeisung"],
     "PROCESS_TO_DEVELOP": ["analysieren|verarbeiten|auswerten _{0,12} verbessern|entwickeln|trainieren"],
+    "TRAIN_ON": ["trainieren|trainiert|training mit|auf|anhand"],
+    "USER_DATA": [
+        "ihre|ihrer|ihren|deine|deiner|deinen _{0,1} inhalte|inhalten|daten|informationen|beiträge|"
+        "beiträgen|eingaben|prompts|unterhaltungen|chats|nachrichten|werke|kommentare|aufnahmen",
+        "~nutzer(innen)?daten|nutzerinhalte(n)?|kundendaten|eingaben|prompts?|konversationen|unterhaltungen",
+        "daten|inhalte|informationen der|von nutzer|nutzern|nutzerinnen|mitglieder|mitgliedern",
+        "öffentliche|öffentlichen|öffentlich beiträge|inhalte|daten|zugängliche",
+        "daten|informationen|inhalte|inhalten|bilder|fotos|videos|beiträge|kommentare",
+        "~.*(daten|inhalte|informationen)",
+    ],
+    "PURPOSE": ["um|zur|zum|für"],
+    "OUTPUT": ["=Output|Outputs", "generierte|generierten inhalte|ausgaben"],
+    "OUTPUT_RULE": ["eigentum|eigentümer|gehören|gehört|übertragen|wasserzeichen|kennzeichnen|kennzeichnung|"
+                    "verantwortlich|menschlich|menschen"],
+    "COMPETE": ["konkurrieren|konkurrierende|konkurrierenden|wettbewerb|konkurrenz|wettbewerber"],
+    "PREFERENCE": ["möchten|möchtest|wollen|willst|wünschen"],
+    "DECISION": ["~automatisierte[nr]? (einzel)?entscheidung(en|sfindung)?|profiling"],
     "NEG": ["nicht|kein|keine|keinen|keiner|keines|niemals|nie|weder"],
     "COND": ["wenn|falls|sofern|ob|soweit"],
     "CONTRAST": ["aber|jedoch|außer|ausgenommen|sondern"],
@@ -129,6 +146,10 @@ CUES: dict[str, list[str]] = {
         "ausschließlich|nur|lediglich _{0,5} zur|zum bereitstellung|erbringung|betrieb",
         "im erforderlichen umfang",
         "zum alleinigen zweck",
+    ],
+    "NEW_USES": [
+        "entwicklung|entwickeln|erforschung _{0,3} neuer|neue|neuen|künftiger|künftige dienste|produkte|"
+        "funktionen|dienstleistungen|technologien|angebote",
     ],
     "OTHER_OBJECT": [
         "feedback|vorschläge|ideen|telemetrie|telemetriedaten|nutzungsdaten",

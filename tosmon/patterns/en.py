@@ -6,6 +6,10 @@ phrase these things in general, not from one platform's wording.
 """
 
 _NOT = "not|n't|n’t"
+_USERS_OF = "your|user|users|user's|users'|user’s|users’|customer|customers|customer's|member|members|creator|creators|people's|people’s|personal"
+_THINGS = ("content|contents|data|information|inputs|input|prompts|conversations|chats|messages|"
+           "interactions|uploads|posts|submissions|works|materials|recordings|files|photos|images|videos|"
+           "audio|music|feedback|activity|voice|likeness|text|comments|queries|questions|info|creations")
 _YOU = "you|users|user|others|anyone|developers|licensees|clients|parties|party|members"
 _PERMISSION = "permission|consent|authorization|authorisation|approval|license|licence|agreement"
 # Verbs that make or change content.
@@ -64,6 +68,37 @@ CUES: dict[str, list[str]] = {
         "training data|datasets|sets",
     ],
     "PROCESS_TO_DEVELOP": ["analyze|analyse|process _{0,10} to develop|improve|train"],
+    # "train on your content": the data a model learns from, named after "on".
+    "TRAIN_ON": ["train|trains|trained|training|retrain|retraining|improves|learns|learn on|from"],
+    # What users put in or make: the object a grant of training must have.
+    "USER_DATA": [
+        f"{_USERS_OF} _{{0,2}} {_THINGS}",
+        "~inputs?|prompts?|conversations?|chats?|uploads?|submissions?|recordings?|interactions?|queries",
+        "data|information|info|content|contents|materials|datasets|images|photos|videos|audio|posts|"
+        "comments|suggestions|feedback|activity|usage",
+        "=Content|Input|Inputs|Customer|Materials|Feedback",
+        "content|data|information|materials|anything|what you|users|people|members share|provide|post|"
+        "upload|submit|create|make",
+        "data|information|content we|that _{0,2} collect|collected|receive|received|obtain|process|have",
+        "publicly|public available? posts|content|data|information|comments|photos",
+        "user - generated",
+        "user-generated|ugc",
+    ],
+    # How a purpose starts a clause: "To train ...", "Developing new products ...".
+    "PURPOSE": ["to|for", "~[a-z]+ing"],
+    # Output as a defined thing ("Output", "Outputs"): what a model gives back.
+    "OUTPUT": ["=Output|Outputs|Completions", "generated|ai outputs|output|content|responses"],
+    # What terms rule about outputs: who owns them, whether they may pass for human work.
+    "OUTPUT_RULE": [
+        "ownership|assign|assigns|assigned|assignment|title|watermark|watermarks|watermarking|"
+        "responsible|human-generated|misrepresent|evaluate|verify",
+        "you|we|user|users|shall|will|to own|owns",
+        "human - generated|made|created",
+    ],
+    # Building a rival: "develop models that compete with us" is a ban on users.
+    "COMPETE": ["compete|competes|competing|competitive|competitor|competitors|rival"],
+    # "if you don't want us to ...": a wish, not a promise.
+    "PREFERENCE": ["want|wants|wish|wishes|prefer|prefers|like"],
     # --- who may do it, and whether they may ---------------------------------
     "NEG": [_NOT, "never|neither|nor|no"],
     "COND": ["if|whether|unless|when|where|whereas"],
@@ -123,6 +158,9 @@ CUES: dict[str, list[str]] = {
         "possibility|opportunity to oppose|object",
         "withdraw your? consent",
         "allows you to object|opt",
+        "turn|turning|switch|switching off _{0,2} training|train|model",
+        "do not train on my",
+        "control|controls|choose|decide whether|if _{0,6} used|use",
     ],
     # Settings and requests: a way out only where the clause is about training.
     "OPT_SETTING": [
@@ -155,6 +193,9 @@ CUES: dict[str, list[str]] = {
         "access|accessing|collect|collecting|gather|gathering|extract|extracting|copy|copying|"
         "download|downloading|view|monitor|harvest|obtain|retrieve|index|indexing",
     ],
+    # Automated decision-making is a data-protection right, never scraping.
+    "DECISION": ["automated|automatic individual? decision|decisions|decision-making|processing|profiling",
+                 "automated - decision"],
     # --- AI-generated uploads ------------------------------------------------
     "AIGC": [
         "=AI|A.I. - generated|created|made|produced|altered|manipulated|assisted",
@@ -165,6 +206,7 @@ CUES: dict[str, list[str]] = {
         f"{_MAKE} _{{0,4}} by|with|using|through|via _{{0,3}} generative|ai|artificial tools|programs|"
         "programmes",
         "generated _{0,2} without the use of",
+        "generated|created|made|written|produced by a human|person",
         "made using|with =AI|A.I.|GenAI",
         "using|use _{0,3} =AI|GenAI to generate|create|edit|churn|produce|write|make",
         "synthetic|synthesized|synthesised|manipulated|altered|fake media|content|images|image|video|"
@@ -222,6 +264,12 @@ CUES: dict[str, list[str]] = {
         "only as enabled",
         "for the sole purpose",
         "limited to _{0,3} providing|operating|hosting",
+    ],
+    # Uses beyond the service as it is: what makes a licence broad whatever else it says.
+    "NEW_USES": [
+        "develop|developing|development|research|researching|create|creating _{0,3} new|future "
+        "products|services|features|technologies|ones|offerings|businesses",
+        "new products and services",
     ],
     "OTHER_OBJECT": [
         "feedback|suggestions|ideas|telemetry",

@@ -50,6 +50,24 @@ CUES: dict[str, list[str]] = {
         "intégrer|ingérer|ingestion",
     ],
     "PROCESS_TO_DEVELOP": ["analyser|traiter _{0,10} pour|afin développer|améliorer|entraîner"],
+    "TRAIN_ON": ["~entra[iî]n(er|ons|e|ent|é|ée|ement) sur|à partir"],
+    "USER_DATA": [
+        "vos|votre|des utilisateurs|membres _{0,1} contenus|contenu|données|informations|publications|"
+        "messages|conversations|requêtes|instructions|œuvres|créations|commentaires|enregistrements",
+        "données|contenus|informations que vous|nous _{0,2} fournissez|partagez|publiez|collectons",
+        "données|contenus|informations des|de utilisateurs|membres",
+        "~prompts?|requêtes|conversations?|entrées",
+        "=Contenu|Entrées",
+        "données|informations|contenus|contenu|images|photos|vidéos|publications|commentaires",
+        "publications|contenus|données publiques|publics|publiquement",
+    ],
+    "PURPOSE": ["pour|afin", "~[a-zéèêâîôû]+(er|ir)"],
+    "OUTPUT": ["=Résultats|Sorties|Output|Outputs", "contenus|contenu générés|généré"],
+    "OUTPUT_RULE": ["propriétaire|propriété|cédons|cède|filigrane|signaler|indiquer|responsable|humain"],
+    "COMPETE": ["concurrent|concurrents|concurrente|concurrentes|concurrence|concurrencer"],
+    "PREFERENCE": ["souhaitez|souhaite|voulez|veut|préférez"],
+    "DECISION": ["décision|décisions|profilage _{0,2} automatisée|automatisées|automatisé",
+                 "prise de décision"],
     "NEG": ["pas|jamais|aucun|aucune|ni|nullement"],
     "COND": ["si|lorsque|quand|qu'|qu’"],
     "CONTRAST": ["mais|cependant|toutefois|sauf|excepté|hormis|néanmoins"],
@@ -95,6 +113,7 @@ CUES: dict[str, list[str]] = {
         "~opt-?out|désinscription",
         "opt out",
         "vous pouvez|pourrez _{0,3} opposer",
+        "désactiver _{0,2} entraînement|entrainement",
     ],
     "OPT_SETTING": [
         "vous pouvez|pourrez _{0,3} désactiver|refuser|retirer|exclure|décocher|demander",
@@ -164,6 +183,10 @@ CUES: dict[str, list[str]] = {
         "aux seules fins",
         "dans le seul but",
         "strictement nécessaire",
+    ],
+    "NEW_USES": [
+        "développement|développer|recherche|créer|création _{0,4} nouveaux|nouvelles|futurs|futures "
+        "services|produits|fonctionnalités|technologies",
     ],
     "OTHER_OBJECT": [
         "retours|suggestions|idées|télémétrie",

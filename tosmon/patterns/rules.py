@@ -5,28 +5,41 @@ the ideas combine, the same way in every language:
 
     training relation   a training/developing word whose object is an AI
                         term ("train our models", "AI development",
-                        "as input to AI") -- an AI word alone (moderation,
-                        recommendations, "AI features") is not one
+                        "as input to AI", "train on your content") -- an AI
+                        word alone (moderation, recommendations, "AI
+                        features") is not one
     direction           who trains and whether they may:
                           an objection right before it  -> governed by ai_opt_out
+                          "if you don't want us to ..." and a way out
+                                                         -> ai_opt_out + ai_training_grant
                           "neither we nor third parties" -> restriction + prohibition
-                          "you may not", "not to", scraping, "any model"
+                          "you may not", "not to", scraping, "any model",
+                          "models that compete", trained on Outputs
                                                          -> scraping_prohibition
                           "we will not"                  -> ai_training_restriction
                           "without our permission"       -> scraping_prohibition
                           "without your consent"         -> ai_training_restriction
-                          otherwise                      -> ai_training_grant
+                          otherwise                      -> ai_training_grant, if
+                                what is trained on is users' (their content,
+                                inputs, data) or the clause is a purpose
+                                ("To train our models ...") -- "we are an AI
+                                research company" grants nothing
+    outputs             "you own the Output", "do not pass Output off as
+                        human-made"                 -> ai_generated_content
     broad_license       a licence granted to the platform with several breadth
                         attributes, not confined to running the service, not
-                        over feedback or telemetry, not naming AI training
+                        over feedback or telemetry, not naming AI training;
+                        or a licence (or a use of content) for new products
+                        and services, whatever limits it claims
 
 Kinds of cue (every language module defines all of them, see KINDS):
 the AI and what is done to it (AI AI_NAME MODEL OUR_MODEL WEAK_OBJECT TRAIN
-TRAIN_VERB DEVELOP AI_WORK INPUT PROCESS_TO_DEVELOP BLOCK), who may do it
+TRAIN_VERB DEVELOP AI_WORK INPUT PROCESS_TO_DEVELOP TRAIN_ON USER_DATA PURPOSE BLOCK), who may do it
 (NEG COND CONTRAST NEW_CLAUSE PROHIBIT PROHIBIT_START WRONG INDEFINITE
-NEITHER_THIRD AGENT_BOUND UNLESS_PERMITTED CONSENT FIRST_PERSON), ways out (OPT OPT_SETTING),
-scraping (SCRAPE AUTOMATED ACCESS RESERVE), AI content (AIGC), licences
-(LICENSE ATTRIBUTE NARROW_ATTRIBUTE TO_PLATFORM TO_USERS LIMIT OTHER_OBJECT
+NEITHER_THIRD AGENT_BOUND UNLESS_PERMITTED CONSENT FIRST_PERSON COMPETE PREFERENCE), ways out
+(OPT OPT_SETTING), scraping (SCRAPE AUTOMATED ACCESS RESERVE DECISION), AI content (AIGC OUTPUT
+OUTPUT_RULE), licences
+(LICENSE ATTRIBUTE NARROW_ATTRIBUTE TO_PLATFORM TO_USERS LIMIT OTHER_OBJECT NEW_USES
 CONTENT RIGHTS_VERBS MAY_SUBJECT ONLY) and text that is no term (DEFINITION
 REVISION_NOTE).
 """
@@ -39,9 +52,9 @@ from typing import Mapping, Sequence
 Span = tuple[int, int]  # token start, end (exclusive)
 
 KINDS = tuple("""AI AI_NAME MODEL OUR_MODEL WEAK_OBJECT TRAIN TRAIN_VERB DEVELOP AI_WORK INPUT
-PROCESS_TO_DEVELOP BLOCK NEG COND CONTRAST NEW_CLAUSE PROHIBIT PROHIBIT_START WRONG INDEFINITE
+PROCESS_TO_DEVELOP TRAIN_ON USER_DATA PURPOSE OUTPUT OUTPUT_RULE COMPETE PREFERENCE DECISION BLOCK NEG COND CONTRAST NEW_CLAUSE PROHIBIT PROHIBIT_START WRONG INDEFINITE
 NEITHER_THIRD AGENT_BOUND UNLESS_PERMITTED CONSENT FIRST_PERSON OPT OPT_SETTING SCRAPE AUTOMATED
-ACCESS RESERVE AIGC LICENSE ATTRIBUTE NARROW_ATTRIBUTE TO_PLATFORM TO_USERS LIMIT OTHER_OBJECT
+ACCESS RESERVE AIGC LICENSE ATTRIBUTE NARROW_ATTRIBUTE TO_PLATFORM TO_USERS LIMIT OTHER_OBJECT NEW_USES
 CONTENT RIGHTS_VERBS MAY_SUBJECT ONLY DEFINITION REVISION_NOTE""".split())
 
 # Scores: "train ... AI" is the plainest wording, "AI ... training" next, then
@@ -65,6 +78,8 @@ DEVELOP_WINDOW = 10
 TRAILING_WINDOW = 8        # "artificial intelligence (including for the purposes of training"
 NEGATION_WINDOW = 60       # "does not use any of your audio, video, ... to train"
 CONDITION_WINDOW = 5
+TRAIN_ON_WINDOW = 4        # "training on the conversations people have with it"
+WISH_WINDOW = 2            # "don't want", "prefer not"
 RIGHTS_LIST = 5            # distinct rights verbs after "we may" that make a licence
 
 
@@ -163,6 +178,9 @@ def relations(c: Cues) -> list[Relation]:
     forward(c.get("DEVELOP"), c.ai, DEVELOP_WINDOW, GOOD)
     forward(c.get("DEVELOP"), c.get("OUR_MODEL"), 3, FAIR)
     forward(c.get("INPUT"), list(c.ai) + list(models), OBJECT_WINDOW, GOOD, blockable=False)
+    forward(c.get("TRAIN_ON"), c.get("USER_DATA"), TRAIN_ON_WINDOW, GOOD, blockable=False)
+    if c.get("COMPETE"):  # "develop models that compete with us"
+        forward(list(c.get("TRAIN")) + list(c.get("DEVELOP")), models, 2, FAIR)
     # "AI training", "machine learning or artificial intelligence (including ... training"
     for s, e in c.ai:
         for ts, te in c.get("TRAIN"):
@@ -189,11 +207,20 @@ def _extended(c: Cues, r: Relation) -> Relation:
     return Relation(r.start, end, r.object_start, r.strength)
 
 
+def _wishes(c: Cues) -> list[Span]:
+    """Negated wishes: "if you don't want us to ...", "if you'd prefer not to ..."."""
+    return [(s, e) for s, e in c.get("NEG")
+            if any(-WISH_WINDOW <= ps - e <= WISH_WINDOW for ps, _ in c.get("PREFERENCE"))]
+
+
 def _negations(c: Cues) -> list[Span]:
-    """Negations that govern a main clause: not part of "you may not", not "if you don't"."""
+    """Negations that govern a main clause: not part of "you may not", not "if you don't",
+    not a wish ("you wouldn't want")."""
     out = []
+    wishes = _wishes(c)
     for s, e in c.get("NEG"):
-        if any(ps <= s < pe for ps, pe in c.get("PROHIBIT")):
+        if (any(ps <= s < pe for ps, pe in c.get("PROHIBIT")) or (s, e) in wishes
+                or c.inside((s, e), "OPT")):
             continue
         if any(0 <= s - ce <= CONDITION_WINDOW and c.same_part(cs, s) for cs, ce in c.get("COND")):
             continue
@@ -201,12 +228,33 @@ def _negations(c: Cues) -> list[Span]:
     return out
 
 
+def _governs(c: Cues, r: Relation, negations: list[Span]) -> bool:
+    """A negation before the relation, in its part, with no new clause or contrast between."""
+    return any(c.same_part(s, r.start) and r.start - NEGATION_WINDOW <= s < r.end
+               and not any(e <= x < r.start for x, _ in c.get("CONTRAST"))
+               and not any(e <= x < r.start for x, _ in c.get("NEW_CLAUSE"))
+               for s, e in negations)
+
+
+def _users(c: Cues, r: Relation) -> bool:
+    """Whether something is trained on: content or data is named in the sentence, or the
+    clause is a purpose ("To train our models ...", "Developing new features ...") of a
+    list whose heading names the data."""
+    if any(c.same_sentence(s, r.start) for s, _ in c.get("USER_DATA")):
+        return True
+    heads = [s for k in ("PURPOSE", "TRAIN", "DEVELOP") for s, _ in c.get(k)]
+    return c.same_sentence(c.first, r.start) and c.first in heads
+
+
 def _direction(c: Cues, r: Relation, negations: list[Span]) -> tuple[str, ...]:
-    sentence = [k for k in ("PROHIBIT", "WRONG", "NEITHER_THIRD", "UNLESS_PERMITTED", "CONSENT")
-                if any(c.same_sentence(s, r.start) for s, _ in c.get(k))]
-    for s, e in list(c.get("OPT")) + list(c.get("OPT_SETTING")):
+    sentence = [k for k in ("PROHIBIT", "WRONG", "NEITHER_THIRD", "UNLESS_PERMITTED", "CONSENT",
+                            "COMPETE") if any(c.same_sentence(s, r.start) for s, _ in c.get(k))]
+    ways = list(c.get("OPT")) + list(c.get("OPT_SETTING"))
+    for s, e in ways:
         if (e <= r.start and c.same_part(s, r.start)) or (s <= r.start and r.end <= e):
-            return ("opt",)
+            return ("opt", "ai_training_restriction") if _governs(c, r, negations) else ("opt",)
+    if ways and any(s < r.start and c.same_sentence(s, r.start) for s, _ in _wishes(c)):
+        return ("opt", "ai_training_grant")  # "if you don't want us to" says that we do
     if "NEITHER_THIRD" in sentence:
         return ("ai_training_restriction", "scraping_prohibition")
     if any(c.same_sentence(s, r.start) for s, _ in c.get("AGENT_BOUND")):
@@ -215,19 +263,22 @@ def _direction(c: Cues, r: Relation, negations: list[Span]) -> tuple[str, ...]:
     objects = list(c.ai) + list(c.get("MODEL"))
     indefinite = any(0 <= os_ - e <= 3 and c.same_sentence(os_, r.start)
                      for _, e in c.get("INDEFINITE") for os_, _ in objects)
+    # Outputs fed to a model by someone other than the platform: a ban on building on them.
+    from_outputs = (not first_person and any(s < r.start and c.same_sentence(s, r.start)
+                                             for s, _ in c.get("OUTPUT"))
+                    and not any(c.same_sentence(s, r.start) and not c.inside((s, e), "OUTPUT")
+                                for s, e in c.get("USER_DATA")))
     if ("PROHIBIT" in sentence or "WRONG" in sentence or c.at_start("PROHIBIT_START")
-            or (c.get("SCRAPE") and not first_person) or indefinite):
+            or (c.get("SCRAPE") and not first_person) or indefinite
+            or "COMPETE" in sentence or from_outputs):
         return ("scraping_prohibition",)
-    for s, e in negations:
-        if (c.same_part(s, r.start) and r.start - NEGATION_WINDOW <= s < r.end
-                and not any(e <= x < r.start for x, _ in c.get("CONTRAST"))
-                and not any(e <= x < r.start for x, _ in c.get("NEW_CLAUSE"))):
-            return ("ai_training_restriction",)
+    if _governs(c, r, negations):
+        return ("ai_training_restriction",)
     if "UNLESS_PERMITTED" in sentence:
         return ("scraping_prohibition",)
     if "CONSENT" in sentence:
         return ("ai_training_restriction",)
-    return ("ai_training_grant",)
+    return ("ai_training_grant",) if _users(c, r) else ()
 
 
 def _evidence(c: Cues, r: Relation, label: str, negations: list[Span]) -> Span:
@@ -244,18 +295,26 @@ def _evidence(c: Cues, r: Relation, label: str, negations: list[Span]) -> Span:
 
 def _broad_license(c: Cues) -> Hit | None:
     """A licence to the platform wide enough to cover new uses."""
-    if c.get("OTHER_OBJECT") or c.get("LIMIT"):
+    if c.get("OTHER_OBJECT"):
         return None
     to_platform = c.get("TO_PLATFORM")
     if c.get("TO_USERS") and not to_platform:
         return None
+    licences = c.get("LICENSE")
+    new_uses = c.get("NEW_USES")
+    if new_uses and (licences or c.get("CONTENT")):
+        return c.hit(FAIR, *new_uses[0])
+    if c.get("LIMIT"):
+        return None
     # "non-transferable" narrows: it is no breadth attribute
     attributes = len([a for a in c.get("ATTRIBUTE") if not c.inside(a, "NARROW_ATTRIBUTE")])
-    licences = c.get("LICENSE")
     if licences and to_platform and attributes >= 2 and (attributes >= 4 or c.get("CONTENT")):
         start = min(s for s, _ in to_platform)
         after = [e for s, e in licences if s >= start] or [max(e for _, e in to_platform)]
         return c.hit(0.85 if attributes >= 4 else 0.75, start, min(after))
+    # A list item of the licence: "A worldwide, transferable and sublicensable right to use ..."
+    if licences and attributes >= 3 and c.get("CONTENT"):
+        return c.hit(0.75, min(s for s, _ in c.get("ATTRIBUTE")), max(e for _, e in licences))
     # "Zoom may redistribute, publish, ..., and process Customer Content"
     verbs = {c.doc[s].lower_ for s, _ in c.get("RIGHTS_VERBS")}
     for s, _ in c.get("MAY_SUBJECT"):
@@ -283,8 +342,11 @@ def decide(doc, spans: Mapping[str, Sequence[Span]]) -> dict[str, Hit]:
             if label != "opt":
                 give(label, c.hit(r.strength, *_evidence(c, r, label, negations)))
 
-    # An objection right where AI is named; a setting or request where training is.
-    ways = list(c.get("OPT")) if c.ai or found else []
+    # An objection right where AI is named or training follows it ("opt out of training");
+    # a setting or request where training is.
+    trains = [s for s, _ in c.get("TRAIN")]
+    ways = [(s, e) for s, e in c.get("OPT")
+            if c.ai or found or any(s <= t and t - e <= TRAIN_ON_WINDOW for t in trains)]
     ways += list(c.get("OPT_SETTING")) if found else []
     for s, e in sorted(ways):
         if not any(0 <= s - ne <= 3 for _, ne in negations):
@@ -296,13 +358,24 @@ def decide(doc, spans: Mapping[str, Sequence[Span]]) -> dict[str, Hit]:
         if not we or c.get("PROHIBIT") or c.get("RESERVE"):
             give("scraping_prohibition", c.hit(STRONG, s, e))
     for s, e in c.get("AUTOMATED"):
+        if any(ds <= s <= de for ds, de in c.get("DECISION")):
+            continue
+        banned = c.get("PROHIBIT") or c.get("PROHIBIT_START")
+        we = any(fs < s and c.same_sentence(fs, s) for fs, _ in c.get("FIRST_PERSON"))
+        if we and not banned:  # "we use automated systems to collect ..."
+            continue
         for as_, ae in c.get("ACCESS"):
             if abs(as_ - s) <= 10 and c.same_sentence(s, as_):
-                score = 0.85 if c.get("PROHIBIT") or c.get("PROHIBIT_START") else 0.6
-                give("scraping_prohibition", c.hit(score, min(s, as_), max(e, ae)))
+                give("scraping_prohibition", c.hit(0.85 if banned else 0.6, min(s, as_), max(e, ae)))
 
     for s, e in c.get("AIGC"):
         give("ai_generated_content", c.hit(STRONG, s, e))
+    for s, e in c.get("OUTPUT"):
+        rules = [(rs, re_) for rs, re_ in c.get("OUTPUT_RULE") if c.same_sentence(rs, s)]
+        if rules:
+            first = min([(s, e)] + rules)
+            last = max([(s, e)] + rules, key=lambda x: x[1])
+            give("ai_generated_content", c.hit(FAIR, first[0], last[1]))
 
     if not found:
         broad = _broad_license(c)
