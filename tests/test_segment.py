@@ -90,6 +90,7 @@ def test_table_rows_are_clauses():
     ("en", "We may use photos, videos, etc. for promotional purposes in our app."),
     ("en", "The service is run by Tunebox Ltd. and its subsidiaries in Europe."),
     ("en", "The service is run by Tunebox, Inc. under the laws of Delaware."),
+    ("en", "The service is run by Tunebox Pte. Ltd. of Singapore for every user in Asia."),
     ("en", "See Sec. 4 and No. 12 of the schedule for the applicable fees."),
     ("en", "Disputes are governed by U.S. federal law and the laws of New York."),
     ("en", "Such uses are reserved (cf. Art. 4 of Directive 2019/790) by the rightholders."),

@@ -27,7 +27,7 @@ _OPENING_QUOTES = "\"'“‘«„"
 _NEVER_FINAL = re.compile(
     r"(?:^|[\s(\[])(?:e\.\s?g|i\.\s?e|cf|cfr|vs|viz|approx|incl|excl|esp|resp|mr|mrs|ms|dr|prof|"
     r"st|m|mme|mlle|ex|env|p\.\s?ex|p\.\s?ej|z\.\s?b|d\.\s?h|u\.\s?a|s\.\s?o|bzw|vgl|ggf|evtl|"
-    r"inkl|zzgl|gem|lt|ca|sog|bijv|o\.\s?a|m\.b\.t|i\.v\.m|t\.a\.v)\.$",
+    r"inkl|zzgl|gem|lt|ca|sog|bijv|o\.\s?a|m\.b\.t|i\.v\.m|t\.a\.v|pte|pty)\.$",
     re.IGNORECASE)
 # Abbreviations that may also end a sentence ("... Reddit, Inc."): joined
 # only when what follows does not start like a sentence.
