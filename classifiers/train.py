@@ -144,18 +144,16 @@ def pinned_rows(patterns) -> list[dict]:
                 for change in check_histories.changes(previous, clauses):
                     strict.update((c.text, None) for c in (change.old, change.new) if c is not None)
             previous = clauses
-    rows = [{"text": t, "lang": "en", "allowed": set()} for t in strict]
+    rows = [{"text": t, "lang": "en"} for t in strict]
     analysed(rows, patterns)
     return rows
 
 
 def floors(textcat: TextcatModel, pinned: list[dict]) -> dict[str, float]:
     """Per label, a threshold above the textcat's probability on every pinned clause
-    where the label is neither the patterns' nor allowed: the recorded histories
-    replay exactly as they owe, and their other clauses gain no label unasked."""
+    the patterns do not give it: the recorded histories replay exactly as they owe."""
     parts = parts_of(textcat, pinned)
-    return {label: max([p[label][1] + 0.001 for p, r in zip(parts, pinned)
-                        if p[label][0] < 0.5 and label not in r["allowed"]], default=0.0)
+    return {label: max([p[label][1] + 0.001 for p in parts if p[label][0] < 0.5], default=0.0)
             for label in LABELS}
 
 

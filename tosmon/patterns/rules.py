@@ -34,14 +34,14 @@ the ideas combine, the same way in every language:
 
 Kinds of cue (every language module defines all of them, see KINDS):
 the AI and what is done to it (AI AI_NAME MODEL OUR_MODEL WEAK_OBJECT TRAIN
-TRAIN_VERB DEVELOP AI_WORK INPUT PROCESS_TO_DEVELOP TRAIN_ON USER_DATA PURPOSE BLOCK), who may do it
-(NEG COND CONTRAST NEW_CLAUSE PROHIBIT PROHIBIT_START WRONG INDEFINITE
-NEITHER_THIRD AGENT_BOUND UNLESS_PERMITTED CONSENT FIRST_PERSON COMPETE PREFERENCE), ways out
-(OPT OPT_SETTING), scraping (SCRAPE AUTOMATED ACCESS RESERVE DECISION), AI content (AIGC OUTPUT
-OUTPUT_RULE), licences
-(LICENSE ATTRIBUTE NARROW_ATTRIBUTE TO_PLATFORM TO_USERS LIMIT OTHER_OBJECT NEW_USES
-CONTENT RIGHTS_VERBS MAY_SUBJECT ONLY) and text that is no term (DEFINITION
-REVISION_NOTE).
+TRAIN_VERB DEVELOP AI_WORK INPUT PROCESS_TO_DEVELOP TRAIN_ON USER_DATA PURPOSE
+BLOCK), who may do it (NEG COND CONTRAST NEW_CLAUSE PROHIBIT PROHIBIT_START
+WRONG INDEFINITE NEITHER_THIRD AGENT_BOUND UNLESS_PERMITTED CONSENT FIRST_PERSON
+COMPETE PREFERENCE), ways out (OPT OPT_SETTING), scraping (SCRAPE AUTOMATED
+ACCESS RESERVE DECISION), AI content (AIGC OUTPUT OUTPUT_RULE), licences
+(LICENSE ATTRIBUTE NARROW_ATTRIBUTE TO_PLATFORM TO_USERS LIMIT OTHER_OBJECT
+NEW_USES CONTENT RIGHTS_VERBS MAY_SUBJECT ONLY) and text that is no term
+(DEFINITION REVISION_NOTE).
 """
 
 from __future__ import annotations
@@ -52,10 +52,11 @@ from typing import Mapping, Sequence
 Span = tuple[int, int]  # token start, end (exclusive)
 
 KINDS = tuple("""AI AI_NAME MODEL OUR_MODEL WEAK_OBJECT TRAIN TRAIN_VERB DEVELOP AI_WORK INPUT
-PROCESS_TO_DEVELOP TRAIN_ON USER_DATA PURPOSE OUTPUT OUTPUT_RULE COMPETE PREFERENCE DECISION BLOCK NEG COND CONTRAST NEW_CLAUSE PROHIBIT PROHIBIT_START WRONG INDEFINITE
-NEITHER_THIRD AGENT_BOUND UNLESS_PERMITTED CONSENT FIRST_PERSON OPT OPT_SETTING SCRAPE AUTOMATED
-ACCESS RESERVE AIGC LICENSE ATTRIBUTE NARROW_ATTRIBUTE TO_PLATFORM TO_USERS LIMIT OTHER_OBJECT NEW_USES
-CONTENT RIGHTS_VERBS MAY_SUBJECT ONLY DEFINITION REVISION_NOTE""".split())
+PROCESS_TO_DEVELOP TRAIN_ON USER_DATA PURPOSE OUTPUT OUTPUT_RULE COMPETE PREFERENCE DECISION
+BLOCK NEG COND CONTRAST NEW_CLAUSE PROHIBIT PROHIBIT_START WRONG INDEFINITE NEITHER_THIRD
+AGENT_BOUND UNLESS_PERMITTED CONSENT FIRST_PERSON OPT OPT_SETTING SCRAPE AUTOMATED ACCESS RESERVE
+AIGC LICENSE ATTRIBUTE NARROW_ATTRIBUTE TO_PLATFORM TO_USERS LIMIT OTHER_OBJECT NEW_USES CONTENT
+RIGHTS_VERBS MAY_SUBJECT ONLY DEFINITION REVISION_NOTE""".split())
 
 # Scores: "train ... AI" is the plainest wording, "AI ... training" next, then
 # "develop/improve ... AI", "as input to AI" and weaker objects ("our models").
@@ -213,11 +214,10 @@ def _wishes(c: Cues) -> list[Span]:
             if any(-WISH_WINDOW <= ps - e <= WISH_WINDOW for ps, _ in c.get("PREFERENCE"))]
 
 
-def _negations(c: Cues) -> list[Span]:
+def _negations(c: Cues, wishes: list[Span]) -> list[Span]:
     """Negations that govern a main clause: not part of "you may not", not "if you don't",
     not a wish ("you wouldn't want")."""
     out = []
-    wishes = _wishes(c)
     for s, e in c.get("NEG"):
         if (any(ps <= s < pe for ps, pe in c.get("PROHIBIT")) or (s, e) in wishes
                 or c.inside((s, e), "OPT")):
@@ -246,14 +246,14 @@ def _users(c: Cues, r: Relation) -> bool:
     return c.same_sentence(c.first, r.start) and c.first in heads
 
 
-def _direction(c: Cues, r: Relation, negations: list[Span]) -> tuple[str, ...]:
+def _direction(c: Cues, r: Relation, negations: list[Span], wishes: list[Span]) -> tuple[str, ...]:
     sentence = [k for k in ("PROHIBIT", "WRONG", "NEITHER_THIRD", "UNLESS_PERMITTED", "CONSENT",
                             "COMPETE") if any(c.same_sentence(s, r.start) for s, _ in c.get(k))]
     ways = list(c.get("OPT")) + list(c.get("OPT_SETTING"))
     for s, e in ways:
         if (e <= r.start and c.same_part(s, r.start)) or (s <= r.start and r.end <= e):
             return ("opt", "ai_training_restriction") if _governs(c, r, negations) else ("opt",)
-    if ways and any(s < r.start and c.same_sentence(s, r.start) for s, _ in _wishes(c)):
+    if ways and any(s < r.start and c.same_sentence(s, r.start) for s, _ in wishes):
         return ("opt", "ai_training_grant")  # "if you don't want us to" says that we do
     if "NEITHER_THIRD" in sentence:
         return ("ai_training_restriction", "scraping_prohibition")
@@ -335,10 +335,11 @@ def decide(doc, spans: Mapping[str, Sequence[Span]]) -> dict[str, Hit]:
         if label not in hits or hits[label].score < hit.score:
             hits[label] = hit
 
-    negations = _negations(c)
+    wishes = _wishes(c)
+    negations = _negations(c, wishes)
     found = [] if c.at_start("DEFINITION") else relations(c)
     for r in found:
-        for label in _direction(c, r, negations):
+        for label in _direction(c, r, negations, wishes):
             if label != "opt":
                 give(label, c.hit(r.strength, *_evidence(c, r, label, negations)))
 
@@ -357,10 +358,10 @@ def decide(doc, spans: Mapping[str, Sequence[Span]]) -> dict[str, Hit]:
         we = any(fs < s and c.same_sentence(fs, s) for fs, _ in c.get("FIRST_PERSON"))
         if not we or c.get("PROHIBIT") or c.get("RESERVE"):
             give("scraping_prohibition", c.hit(STRONG, s, e))
+    banned = c.get("PROHIBIT") or c.get("PROHIBIT_START")
     for s, e in c.get("AUTOMATED"):
         if any(ds <= s <= de for ds, de in c.get("DECISION")):
             continue
-        banned = c.get("PROHIBIT") or c.get("PROHIBIT_START")
         we = any(fs < s and c.same_sentence(fs, s) for fs, _ in c.get("FIRST_PERSON"))
         if we and not banned:  # "we use automated systems to collect ..."
             continue
