@@ -289,6 +289,25 @@ def test_retry_of_a_split_alert_resumes_after_the_parts_already_delivered(inbox,
         assert sum(item.text in m for m in received) == 1, "no part is delivered twice"
 
 
+def test_a_later_run_sends_only_the_parts_of_a_split_alert_still_owed(inbox, tmp_path):
+    """A run stops after part 2 was refused; a new process, a new Notifier, goes on from there."""
+    alert = long_alert(6)
+    db = tmp_path / "outbox.db"
+    with Store.open(db) as first_run:
+        owe(first_run, alert)
+        inbox.fail_next(1, after=1)
+        report = deliver_owed(first_run, Notifier([Subscription("union", inbox.json_url())], chunk=900))
+        assert report.failed == 1 and "parts 1-1 were delivered" in report.errors[0]
+    with Store.open(db) as next_run:
+        assert next_run.owed_alerts()[0].parts_sent == 1
+        report = deliver_owed(next_run, Notifier([Subscription("union", inbox.json_url())], chunk=900))
+        assert report.delivered == 1 and next_run.owed_alerts() == []
+    received = messages(inbox)
+    assert len(received) >= 3
+    for item in alert.items:
+        assert sum(item.text in m for m in received) == 1, "no part is delivered twice"
+
+
 def test_mail_refused_by_the_server_is_sent_once_on_the_next_run(inbox, store):
     alert = make_alert([AlertItem("ai_training_grant", "added", FRENCH)])
     owe(store, alert)

@@ -348,6 +348,8 @@ def test_a_database_of_the_previous_schema_is_migrated(tmp_path):
         lives = store._conn.execute("SELECT wordings, text FROM clause_lives WHERE text = ?",
                                     (PROMISE,)).fetchall()
         assert lives == [(2, PROMISE)]
+        owed = store.owed_alerts()
+        assert owed and [o.parts_sent for o in owed] == [0] * len(owed)
 
 
 def test_a_file_that_is_not_a_database_is_refused_with_its_path(tmp_path):

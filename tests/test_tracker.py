@@ -328,6 +328,25 @@ def test_a_failing_document_does_not_stop_the_others(tmp_path, store, site):
         "soundpool/Terms of Use": 1, "slowpoke/Terms of Use": 1}
 
 
+def test_a_document_the_store_refuses_fails_alone(tmp_path, store, site, replay):
+    """A version older than the stored one is refused; the other documents are recorded."""
+    zoom = document("zoom", replay.url("/t"), name="Terms of Service")
+    settings, late = make_settings(tmp_path), Clock(T0 + timedelta(days=30))
+    replay.serve("/t", ZOOM.steps[2].markdown)
+    assert result_of(watchlist(tmp_path, [zoom]), store, settings, late) == "first"
+
+    replay.serve("/t", ZOOM.steps[3].markdown)
+    wl = watchlist(tmp_path, [zoom, document("soundpool", site.url("/terms"))])
+    report, _ = check_once(wl, store, settings, deliver=False, clock=Clock(T0))
+    outcomes = {o.document: o for o in report.outcomes}
+    assert outcomes["soundpool/Terms of Use"].result == "first"
+    refused = outcomes["zoom/Terms of Service"]
+    assert refused.result == "failed"
+    assert "not recorded" in refused.reason and "older than the latest" in refused.reason
+    assert {row.key: row.versions for row in store.status()} == {
+        "zoom/Terms of Service": 1, "soundpool/Terms of Use": 1}
+
+
 def test_only_the_services_named_are_checked(tmp_path, store, site):
     docs = [document("soundpool", site.url("/terms")), document("other", site.url("/etag"))]
     report, _ = check_once(watchlist(tmp_path, docs), store, make_settings(tmp_path),

@@ -119,9 +119,6 @@ class Notifier:
         self.base_dir = base_dir
         self.chunk = chunk              # 0: the channel's own limit
         self.timeout = timeout          # seconds for one message, all retries included
-        # Parts of split alerts already accepted, by outbox id, so a retry made
-        # by this same Notifier resumes after them instead of repeating them.
-        self.progress: dict[int, int] = {}
         self._targets: dict[str, apprise.Apprise] = {}
         # Apprise reports failures in the result we read; its own log lines
         # would only repeat them, so they reach the application's logging
@@ -154,12 +151,15 @@ class Notifier:
         self._targets[name] = target
         return target
 
-    def deliver(self, alert: Alert, *, skip: int = 0) -> int:
+    def deliver(self, alert: Alert, *, skip: int = 0,
+                on_part: Callable[[int], None] | None = None) -> int:
         """Send an alert, in several messages when the channel is too short for it.
 
         Returns the number of messages the alert took. Parts before `skip`
-        are not sent again. Raises DeliveryError when the channel refuses or
-        cannot be reached, NotifyError when the target is unusable.
+        are not sent again; `on_part(n)` hears as soon as the channel took the
+        first n parts of a split alert, so a caller can remember it. Raises
+        DeliveryError when the channel refuses or cannot be reached,
+        NotifyError when the target is unusable.
         """
         target = self.target(alert.subscription)
         services = list(target)
@@ -168,6 +168,8 @@ class Notifier:
             if number < skip:
                 continue
             self._send(target, alert, title, body, sent=number, total=len(parts))
+            if on_part and len(parts) > 1 and number + 1 < len(parts):
+                on_part(number + 1)
         return len(parts)
 
     def parts(self, alert: Alert, services: Sequence) -> list[tuple[str, str]]:
@@ -279,6 +281,7 @@ class Outbox(Protocol):
 
     def owed_alerts(self) -> list: ...
     def mark_delivered(self, alert_id: int, at: datetime) -> None: ...
+    def mark_parts_sent(self, alert_id: int, parts: int) -> None: ...
     def mark_failed(self, alert_id: int, error: str) -> None: ...
 
 
@@ -301,8 +304,9 @@ def deliver_owed(store: Outbox, notifier: Notifier,
                  now: datetime | Callable[[], datetime] | None = None) -> DeliveryReport:
     """Deliver every owed alert in order; what fails stays owed for the next run.
 
-    Each delivery is marked the moment the channel accepts it, so a crash
-    later in the run does not send it again. One window remains: a crash (or
+    Each delivery is marked the moment the channel accepts it, and each part
+    of a split alert likewise, so a crash or a failure later does not send
+    it again, not even in a later run. One window remains: a crash (or
     a database error) between the channel accepting an alert and the mark
     being written leaves the alert owed, and the next run sends it a second
     time. Closing it would need the channel to deduplicate (an idempotency
@@ -323,12 +327,12 @@ def deliver_owed(store: Outbox, notifier: Notifier,
             deferred += 1
             continue
         try:
-            notifier.deliver(alert, skip=notifier.progress.get(owed.id, 0))
+            notifier.deliver(alert, skip=owed.parts_sent,
+                             on_part=lambda parts, alert_id=owed.id: store.mark_parts_sent(alert_id, parts))
         except NotifyError as error:
             message = str(error)
             sent = getattr(error, "sent", 0)
             if sent:
-                notifier.progress[owed.id] = sent
                 message += f" (parts 1-{sent} were delivered)"
             if getattr(error, "transient", False):
                 stalled.add(alert.subscription)
@@ -336,7 +340,6 @@ def deliver_owed(store: Outbox, notifier: Notifier,
             log.exception("delivering alert %s failed", owed.id)
             message = f"alert {owed.id} for {alert.document}: {type(error).__name__}: {error}"
         else:
-            notifier.progress.pop(owed.id, None)
             store.mark_delivered(owed.id, _now(now))
             delivered += 1
             continue

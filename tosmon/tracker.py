@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
 from . import alerts as alerting
-from .errors import ExtractError, FetchError
+from .errors import ExtractError, FetchError, StoreError
 from .extract import implausible
 from .fetch import Fetcher
 from .models import Document, Snapshot, Version, Watchlist
@@ -118,7 +118,13 @@ class Tracker:
 
             async def one(document: Document) -> Outcome:
                 async with limit:
-                    outcome = await self._check_one(document, fetcher, workers)
+                    try:
+                        outcome = await self._check_one(document, fetcher, workers)
+                    except StoreError as error:
+                        # The store refused this document's record (a version older
+                        # than the stored one, a lock that outlived the timeout): the
+                        # others still get theirs, and the next run tries it again.
+                        outcome = Outcome(document.key, "failed", reason=f"not recorded: {error}")
                 if on_done:
                     on_done(outcome)
                 return outcome

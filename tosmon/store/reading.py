@@ -26,7 +26,7 @@ _VERSION = ("SELECT v.id, d.key, v.fetched_at, v.digest, v.text, v.lang, v.snaps
             "FROM versions v JOIN documents d ON d.id = v.document_id ")
 _ALERT = ("SELECT a.id, a.subscription, a.kind, d.key, a.title, a.body, a.items, a.url,"
           " a.version_date, a.attempts, a.last_error, a.created_at, a.change_id, a.dedupe,"
-          " a.last_attempt, a.delivered_at "
+          " a.last_attempt, a.delivered_at, a.parts_sent "
           "FROM alerts a JOIN documents d ON d.id = a.document_id ")
 
 
@@ -184,10 +184,10 @@ def _prediction(flags: list[tuple]) -> Prediction:
 
 def _outbox(row: tuple) -> OutboxAlert:
     (alert_id, subscription, kind, key, title, body, items, url, version_date, attempts,
-     last_error, created_at, change_id, dedupe, last_attempt, delivered_at) = row
+     last_error, created_at, change_id, dedupe, last_attempt, delivered_at, parts_sent) = row
     alert = Alert(subscription=subscription, kind=kind, document=key, title=title, body=body,
                   items=tuple(AlertItem(**item) for item in json.loads(items)), url=url,
                   version_date=from_text(version_date))
     return OutboxAlert(alert_id, alert, attempts, last_error, from_text(created_at),
                        change_id=change_id, dedupe=dedupe, last_attempt=from_text(last_attempt),
-                       delivered_at=from_text(delivered_at))
+                       delivered_at=from_text(delivered_at), parts_sent=parts_sent)

@@ -59,3 +59,4 @@ class OutboxAlert:
     dedupe: str = ""
     last_attempt: datetime | None = None
     delivered_at: datetime | None = None
+    parts_sent: int = 0             # parts of a split alert already accepted

@@ -309,6 +309,15 @@ class WritingVerbs(StoreBase):
             if not updated:
                 self._must_exist(alert_id)
 
+    def mark_parts_sent(self, alert_id: int, parts: int) -> None:
+        """Remember that a channel took the first `parts` parts of a split alert."""
+        with self._transaction() as conn:
+            updated = conn.execute(
+                "UPDATE alerts SET parts_sent = MAX(parts_sent, ?) WHERE id = ? AND delivered_at IS NULL",
+                (parts, alert_id)).rowcount
+            if not updated:
+                self._must_exist(alert_id)
+
     def mark_failed(self, alert_id: int, error: str) -> None:
         """Count a failed attempt; the alert stays owed and is retried."""
         with self._transaction() as conn:
