@@ -123,3 +123,19 @@ def test_the_combined_scorer_reads_the_patterns_as_they_score():
     patterns = PatternScorer()
     assert [scored for _, scored in analyse(patterns, texts, langs)] == patterns.score(texts, langs)
     assert any(scored[label][0] >= 0.5 for scored in patterns.score(texts, langs) for label in LABELS)
+
+
+def test_a_correction_naming_no_record_is_refused_with_its_file(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    record = {"id": "demo-001", "text": "We may use your posts to train our models.",
+              "labels": ["ai_training_grant"], "lang": "en", "platform": "Demo"}
+    (data / "clauses-demo.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    fixes = {"corrections": [{"id": "demo-002", "labels": ["none"], "reason": "typo in the id"}]}
+    (data / "corrections.json").write_text(json.dumps(fixes), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"corrections\.json: no record has the id demo-002"):
+        corpus.load(data)
+    fixes["corrections"][0]["id"] = "demo-001"
+    (data / "corrections.json").write_text(json.dumps(fixes), encoding="utf-8")
+    [row] = corpus.load(data)
+    assert row["gold"] == set() and row["note"].startswith("Corrected (typo in the id)")

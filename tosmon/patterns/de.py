@@ -50,7 +50,7 @@ CUES: dict[str, list[str]] = {
     "PURPOSE": ["um|zur|zum|für"],
     "OUTPUT": ["=Output|Outputs", "generierte|generierten inhalte|ausgaben"],
     "OUTPUT_RULE": ["eigentum|eigentümer|gehören|gehört|übertragen|wasserzeichen|kennzeichnen|kennzeichnung|"
-                    "verantwortlich|menschlich|menschen"],
+                    "menschlich|menschen"],
     "COMPETE": ["konkurrieren|konkurrierende|konkurrierenden|wettbewerb|konkurrenz|wettbewerber"],
     "PREFERENCE": ["möchten|möchtest|wollen|willst|wünschen"],
     "DECISION": ["~automatisierte[nr]? (einzel)?entscheidung(en|sfindung)?|profiling"],

@@ -87,11 +87,13 @@ CUES: dict[str, list[str]] = {
     # How a purpose starts a clause: "To train ...", "Developing new products ...".
     "PURPOSE": ["to|for", "~[a-z]+ing"],
     # Output as a defined thing ("Output", "Outputs"): what a model gives back.
-    "OUTPUT": ["=Output|Outputs|Completions", "generated|ai outputs|output|content|responses"],
+    "OUTPUT": ["=Output|Outputs|Completions|OUTPUT|OUTPUTS|AIGC",
+               "generated|ai outputs|output|content|responses", "output from|of our|the|such models|model|ai"],
     # What terms rule about outputs: who owns them, whether they may pass for human work.
+    # (Who answers for using them, and checking them, are warnings, not such rules.)
     "OUTPUT_RULE": [
         "ownership|assign|assigns|assigned|assignment|title|watermark|watermarks|watermarking|"
-        "responsible|human-generated|misrepresent|evaluate|verify",
+        "human-generated|misrepresent",
         "you|we|user|users|shall|will|to own|owns",
         "human - generated|made|created",
     ],

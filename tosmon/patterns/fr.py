@@ -63,7 +63,7 @@ CUES: dict[str, list[str]] = {
     ],
     "PURPOSE": ["pour|afin", "~[a-zéèêâîôû]+(er|ir)"],
     "OUTPUT": ["=Résultats|Sorties|Output|Outputs", "contenus|contenu générés|généré"],
-    "OUTPUT_RULE": ["propriétaire|propriété|cédons|cède|filigrane|signaler|indiquer|responsable|humain"],
+    "OUTPUT_RULE": ["propriétaire|propriété|cédons|cède|filigrane|signaler|indiquer|humain"],
     "COMPETE": ["concurrent|concurrents|concurrente|concurrentes|concurrence|concurrencer"],
     "PREFERENCE": ["souhaitez|souhaite|voulez|veut|préférez"],
     "DECISION": ["décision|décisions|profilage _{0,2} automatisée|automatisées|automatisé",

@@ -371,7 +371,7 @@ def decide(doc, spans: Mapping[str, Sequence[Span]]) -> dict[str, Hit]:
 
     for s, e in c.get("AIGC"):
         give("ai_generated_content", c.hit(STRONG, s, e))
-    for s, e in c.get("OUTPUT"):
+    for s, e in _outputs(c):
         rules = [(rs, re_) for rs, re_ in c.get("OUTPUT_RULE") if c.same_sentence(rs, s)]
         if rules:
             first = min([(s, e)] + rules)
@@ -383,6 +383,20 @@ def decide(doc, spans: Mapping[str, Sequence[Span]]) -> dict[str, Hit]:
         if broad:
             give("broad_license", broad)
     return hits
+
+
+def _outputs(c: Cues) -> list[Span]:
+    """Output spans a rule may be about.
+
+    Not "user-generated content" (what users make is not Output), nor Output
+    listed among what a disclaimer of the whole service covers ("THE
+    SERVICES, INCLUDING ANY OUTPUTS, ARE PROVIDED AS IS").
+    """
+    doc = c.doc
+    return [(s, e) for s, e in c.get("OUTPUT")
+            if not (s >= 2 and doc[s - 1].text == "-" and doc[s - 2].lower_ == "user")
+            and not (s >= 1 and doc[s - 1].lower_ in {"user-", "user"})
+            and "including" not in {t.lower_ for t in doc[max(0, s - 3):s]}]
 
 
 def near_miss(spans: Mapping[str, Sequence[Span]], label: str) -> float:
