@@ -168,7 +168,7 @@ class Notifier:
             if number < skip:
                 continue
             self._send(target, alert, title, body, sent=number, total=len(parts))
-            if on_part and len(parts) > 1 and number + 1 < len(parts):
+            if on_part and number + 1 < len(parts):
                 on_part(number + 1)
         return len(parts)
 

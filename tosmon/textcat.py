@@ -47,6 +47,7 @@ DIRECTION = ("ai_training_grant", "ai_training_restriction", "scraping_prohibiti
 OCCLUSION_WINDOW = 4     # words dropped at a time when looking for the evidence
 OCCLUSION_MAX = 160      # windows tried at most; longer clauses are stepped through
 _CUES = "tosmon_cues"    # Doc extension: the cue features of a clause
+_SPANS = "tosmon_spans"  # Doc extension: where the pattern layer found each kind of cue
 
 # label -> (score, evidence or "")
 Scored = dict[str, tuple[float, str]]
@@ -99,6 +100,8 @@ def register() -> None:
 
     if not Doc.has_extension(_CUES):
         Doc.set_extension(_CUES, default=())
+    if not Doc.has_extension(_SPANS):
+        Doc.set_extension(_SPANS, default=None)
 
     @registry.architectures("tosmon.TextCatBOW.v1")
     def bag_of_words(ngram_size: int = 2, stems: int = 5, length: int = 1 << 16, nO=None):
@@ -132,6 +135,7 @@ def analyse(patterns, texts: Sequence[str], langs: Sequence[str]) -> list[tuple[
             spans = pipe.spans(doc)
             hits = decide(doc, spans) if spans else {}
             doc._.set(_CUES, cue_features(spans))
+            doc._.set(_SPANS, spans)  # kept for explaining what the textcat adds
             scored = {}
             for label in LABELS:
                 hit = hits.get(label)
@@ -291,10 +295,10 @@ class CombinedScorer:
     def score(self, texts: Sequence[str], langs: Sequence[str]) -> list[Scored]:
         analysed = analyse(self.patterns, texts, langs)
         textcat = self.textcat.probabilities([doc for doc, _ in analysed])
-        return [self._one(doc, patterns, probabilities, lang)
-                for (doc, patterns), probabilities, lang in zip(analysed, textcat, langs)]
+        return [self._one(doc, patterns, probabilities)
+                for (doc, patterns), probabilities in zip(analysed, textcat)]
 
-    def _one(self, doc, patterns: Scored, textcat: Mapping[str, float], lang: str) -> Scored:
+    def _one(self, doc, patterns: Scored, textcat: Mapping[str, float]) -> Scored:
         out = {}
         scores = self.combination.scores({label: patterns[label][0] for label in LABELS}, textcat)
         for label in LABELS:
@@ -302,7 +306,8 @@ class CombinedScorer:
             score = scores[label]
             given = score >= GIVEN
             if given and not words:
-                spans = self.patterns.pipeline(lang).spans(doc)
-                words = self.textcat.occlusion(doc, label, lambda dropped: cue_features(_without(spans, dropped)))
+                spans = doc._.get(_SPANS)
+                words = self.textcat.occlusion(doc, label,
+                                               lambda dropped: cue_features(_without(spans, dropped)))
             out[label] = (score, words if given else "")
         return out
