@@ -336,15 +336,15 @@ def main(argv: list[str] | None = None) -> int:
             print("   " + "  ".join(f"{x} {m['labels'][x]['f1']:.3f}" for x in LABELS))
         return 0
 
-    # Tuned on out-of-fold predictions for platforms no rule was revised on.
-    tuning = validation + [r for r in train if r["origin"] in corpus.UNREAD_FILES]
-    learned = [r for r in train if r["origin"] not in corpus.UNREAD_FILES]
+    # Tuned on out-of-fold predictions for platforms written after the rules.
+    tuning = validation + [r for r in train if r["origin"] in corpus.TUNING_FILES]
+    learned = [r for r in train if r["origin"] not in corpus.TUNING_FILES]
     s = corpus.summary(tuning)
     print(f"tuned on   {s['clauses']:5d} clauses {s['platforms']:3d} platforms "
-          f"(validation and {', '.join(corpus.UNREAD_FILES)})")
+          f"(validation and {', '.join(corpus.TUNING_FILES)})")
     extra = {"data": {f: corpus.summary([r for r in rows if r["origin"] == f]) for f in splits["files"]},
              "platforms": {"train": splits["train"], "validation": splits["validation"]},
-             "tuned_on": {"files": list(corpus.UNREAD_FILES), "and": "validation"},
+             "tuned_on": {"files": list(corpus.TUNING_FILES), "and": "validation"},
              "validation_folds": int(config["tosmon"]["validation_folds"])}
     info = build(config, learned, tuning, args.out, extra, pinned)
     print(f"built {args.out} in {info['seconds']} s, "

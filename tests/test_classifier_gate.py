@@ -139,3 +139,17 @@ def test_a_correction_naming_no_record_is_refused_with_its_file(tmp_path):
     (data / "corrections.json").write_text(json.dumps(fixes), encoding="utf-8")
     [row] = corpus.load(data)
     assert row["gold"] == set() and row["note"].startswith("Corrected (typo in the id)")
+
+
+def test_a_second_blind_reading_agrees_with_the_labels():
+    """classifiers/agreement: if the labels drift from the guide, the figures above stop meaning much."""
+    import agreement
+
+    first = {r["id"]: set(r["gold"]) for r in corpus.load()}
+    second = {}
+    for line in agreement.SECOND.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        second[record["id"]] = set(record["labels"]) - {"none"}
+    result = agreement.agreement(first, second)
+    assert result["clauses"] == 300
+    assert result["macro_f1"] >= 0.9, result["labels"]

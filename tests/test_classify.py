@@ -101,6 +101,41 @@ def test_consent_processors_and_reservations_decide_the_direction(classifier):
                                  "our models.") == {"ai_training_grant"}
 
 
+EXCEPTIONS = [
+    # the excepted cases happen by default: those are trained on
+    ("We do not use Your Data to train our artificial intelligence models except (a) when you (i) use "
+     "Mistral AI Products under a free subscription, or are subscribed to Le Chat Pro or Le Chat Student, "
+     "and (ii) you have not opted-out of training, (b) when you provide Feedback to us, or (c) when Your "
+     "Data is flagged as part of our automated moderation or reported as prohibited content, in which case "
+     "we may use Your Data to improve the Mistral AI Products and enforce our Usage Policy.",
+     {"ai_training_grant", "ai_training_restriction", "ai_opt_out"}),
+    # the excepted cases are the user's own choice: a restriction only
+    ("We will not use your Local or Cloud Content to train generative AI models except for Content you "
+     "choose to submit to the Adobe Stock marketplace, and this use is governed by the separate Adobe "
+     "Stock Contributor Agreement.", {"ai_training_restriction"}),
+    ("We do not use the content of your private messages with friends and family to train our AIs unless "
+     "you or someone in the chat chooses to share those messages with our AIs.", {"ai_training_restriction"}),
+]
+
+
+@pytest.mark.parametrize("text, expected", EXCEPTIONS, ids=[t[:40] for t, _ in EXCEPTIONS])
+def test_exceptions_to_a_promise_not_to_train(classifier, text, expected):
+    assert labels_of(classifier, text) == expected
+
+
+def test_what_an_exception_names_decides_whether_it_grants(classifier):
+    """Written for the contrast, in three languages."""
+    assert labels_of(classifier, "We do not use your content to train our AI models, except content you "
+                                 "post publicly.") == {"ai_training_grant", "ai_training_restriction"}
+    assert labels_of(classifier, "We do not use your content to train our AI models, unless you opt "
+                                 "in.") == {"ai_training_restriction"}
+    assert labels_of(classifier, "Nous n'utilisons pas vos contenus pour entraîner nos modèles d'IA, sauf "
+                                 "si vous utilisez la version gratuite.", "fr") == {
+        "ai_training_grant", "ai_training_restriction"}
+    assert labels_of(classifier, "Wir verwenden Ihre Inhalte nicht zum Training unserer KI-Modelle, es "
+                                 "sei denn, Sie haben eingewilligt.", "de") == {"ai_training_restriction"}
+
+
 OPT_OUT = [
     ("Opt out of Training LLMs. You can opt out of having your content on Quora (i.e. your answers, "
      "posts, and comments) used for Large Language Model (LLM) training purposes via your privacy "

@@ -26,7 +26,7 @@ __all__ = ["PatternScorer", "Scored", "VERSION", "LANGUAGES"]
 
 # Bump when a cue or a rule changes: stored predictions of another version are
 # recomputed rather than reused.
-VERSION = "patterns-3"
+VERSION = "patterns-4"
 LANGUAGES = ("en", "fr", "de")
 FALLBACK = "en"   # a language without its own table gets the English one
 
@@ -42,8 +42,8 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("AI", "MODEL", "OUR_MODEL", "TRAIN_VERB", "TRAIN"),
         ("AI", "AI_NAME", "MODEL", "OUR_MODEL", "WEAK_OBJECT", "TRAIN", "TRAIN_VERB", "DEVELOP",
          "AI_WORK", "INPUT", "PROCESS_TO_DEVELOP", "TRAIN_ON", "USER_DATA", "PURPOSE", "OUTPUT", "COMPETE",
-         "PREFERENCE", "NEG", "COND", "CONTRAST", "NEW_CLAUSE", "BLOCK",
-         "PROHIBIT", "PROHIBIT_START", "WRONG", "INDEFINITE", "NEITHER_THIRD", "AGENT_BOUND",
+         "PREFERENCE", "NEG", "COND", "CONTRAST", "EXCEPTION", "EXCEPT_NARROW", "NEW_CLAUSE", "BLOCK",
+         "PROHIBIT", "BANNED_THING", "PROHIBIT_START", "WRONG", "INDEFINITE", "NEITHER_THIRD", "AGENT_BOUND",
          "UNLESS_PERMITTED", "CONSENT", "OPT", "OPT_SETTING", "SCRAPE", "FIRST_PERSON"),
     ),
     "scraping": (

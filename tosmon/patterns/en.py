@@ -105,6 +105,17 @@ CUES: dict[str, list[str]] = {
     "NEG": [_NOT, "never|neither|nor|no"],
     "COND": ["if|whether|unless|when|where|whereas"],
     "CONTRAST": ["but|however|except|although|though|unless|provided"],
+    # "we do not train on your data except when ...": the cases excepted are granted.
+    "EXCEPTION": ["except|unless|excluding", "other than", "save where|when|if|for"],
+    # What an exception may name and still grant nothing: the user's own say-so ("unless
+    # you opt in", "except content you choose to submit") or running the service for them.
+    "EXCEPT_NARROW": [
+        "consent|consents|consented|permission|authorization|authorisation|opt-in|optin",
+        "opt|opted|opting - ? in", "opt|opted|opting in",
+        "choose|chooses|chose|elect|elects|decide|decides|agree|agrees|agreed|ask|asks|request|requests",
+        "as|where needed|necessary|required",
+        "to provide|deliver|operate|perform",
+    ],
     "PROHIBIT": [
         f"{_YOU} must|may|shall|will|should|can|ca|agree {_NOT}",
         f"{_YOU} _? must|may|shall|will {_NOT}",
@@ -118,6 +129,9 @@ CUES: dict[str, list[str]] = {
         f"{_NOT} allow|permit|authorize|authorise _{{0,2}} third|others|anyone|users|any",
         "please do not",
     ],
+    # "reported as prohibited content": a kind of content, not a ban on anyone.
+    "BANNED_THING": ["prohibited|forbidden|banned|illegal|unlawful content|contents|material|materials|conduct|"
+                     "activities|activity|items|products|practices|categories|uses"],
     # "without our permission": a ban on others, unless the platform itself is the one negated.
     "UNLESS_PERMITTED": [
         f"without !your _{{0,3}} {_PERMISSION}",
@@ -153,6 +167,9 @@ CUES: dict[str, list[str]] = {
     # --- ways to object ------------------------------------------------------
     "OPT": [
         "opt|opting|opted -? out",
+        # "when you have not opted out": the way out exists, the negation is a condition
+        "have|has not opted -? out",
+        "have|has not opted-out",
         "opt-out|optout",
         "right to object",
         "object to|objection|objections",

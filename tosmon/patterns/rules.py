@@ -17,6 +17,7 @@ the ideas combine, the same way in every language:
                           "models that compete", trained on Outputs
                                                          -> scraping_prohibition
                           "we will not"                  -> ai_training_restriction
+                          "we will not ... except when"  -> and ai_training_grant
                           "without our permission"       -> scraping_prohibition
                           "without your consent"         -> ai_training_restriction
                           otherwise                      -> ai_training_grant, if
@@ -35,7 +36,8 @@ the ideas combine, the same way in every language:
 Kinds of cue (every language module defines all of them, see KINDS):
 the AI and what is done to it (AI AI_NAME MODEL OUR_MODEL WEAK_OBJECT TRAIN
 TRAIN_VERB DEVELOP AI_WORK INPUT PROCESS_TO_DEVELOP TRAIN_ON USER_DATA PURPOSE
-BLOCK), who may do it (NEG COND CONTRAST NEW_CLAUSE PROHIBIT PROHIBIT_START
+BLOCK), who may do it (NEG COND CONTRAST EXCEPTION
+EXCEPT_NARROW NEW_CLAUSE PROHIBIT BANNED_THING PROHIBIT_START
 WRONG INDEFINITE NEITHER_THIRD AGENT_BOUND UNLESS_PERMITTED CONSENT FIRST_PERSON
 COMPETE PREFERENCE), ways out (OPT OPT_SETTING), scraping (SCRAPE AUTOMATED
 ACCESS RESERVE DECISION), AI content (AIGC OUTPUT OUTPUT_RULE), licences
@@ -53,7 +55,7 @@ Span = tuple[int, int]  # token start, end (exclusive)
 
 KINDS = tuple("""AI AI_NAME MODEL OUR_MODEL WEAK_OBJECT TRAIN TRAIN_VERB DEVELOP AI_WORK INPUT
 PROCESS_TO_DEVELOP TRAIN_ON USER_DATA PURPOSE OUTPUT OUTPUT_RULE COMPETE PREFERENCE DECISION
-BLOCK NEG COND CONTRAST NEW_CLAUSE PROHIBIT PROHIBIT_START WRONG INDEFINITE NEITHER_THIRD
+BLOCK NEG COND CONTRAST EXCEPTION EXCEPT_NARROW NEW_CLAUSE PROHIBIT BANNED_THING PROHIBIT_START WRONG INDEFINITE NEITHER_THIRD
 AGENT_BOUND UNLESS_PERMITTED CONSENT FIRST_PERSON OPT OPT_SETTING SCRAPE AUTOMATED ACCESS RESERVE
 AIGC LICENSE ATTRIBUTE NARROW_ATTRIBUTE TO_PLATFORM TO_USERS LIMIT OTHER_OBJECT NEW_USES CONTENT
 RIGHTS_VERBS MAY_SUBJECT ONLY DEFINITION REVISION_NOTE""".split())
@@ -81,6 +83,8 @@ NEGATION_WINDOW = 60       # "does not use any of your audio, video, ... to trai
 CONDITION_WINDOW = 5
 TRAIN_ON_WINDOW = 4        # "training on the conversations people have with it"
 WISH_WINDOW = 2            # "don't want", "prefer not"
+EXCEPTION_WINDOW = 6       # "to train our models, except (a) when"
+NARROW_WINDOW = 6          # "unless you or someone in the chat chooses to"
 RIGHTS_LIST = 5            # distinct rights verbs after "we may" that make a licence
 
 
@@ -247,8 +251,9 @@ def _users(c: Cues, r: Relation) -> bool:
 
 
 def _direction(c: Cues, r: Relation, negations: list[Span], wishes: list[Span]) -> tuple[str, ...]:
-    sentence = [k for k in ("PROHIBIT", "WRONG", "NEITHER_THIRD", "UNLESS_PERMITTED", "CONSENT",
-                            "COMPETE") if any(c.same_sentence(s, r.start) for s, _ in c.get(k))]
+    sentence = [k for k in ("PROHIBIT", "WRONG", "NEITHER_THIRD", "UNLESS_PERMITTED", "CONSENT", "COMPETE")
+                if any(c.same_sentence(s, r.start) and not c.inside((s, e), "BANNED_THING")
+                       for s, e in c.get(k))]
     ways = list(c.get("OPT")) + list(c.get("OPT_SETTING"))
     for s, e in ways:
         if (e <= r.start and c.same_part(s, r.start)) or (s <= r.start and r.end <= e):
@@ -279,6 +284,17 @@ def _direction(c: Cues, r: Relation, negations: list[Span], wishes: list[Span]) 
     if "CONSENT" in sentence:
         return ("ai_training_restriction",)
     return ("ai_training_grant",) if _users(c, r) else ()
+
+
+def _exception(c: Cues, r: Relation) -> Span | None:
+    """An exception after a promise not to train, unless all it excepts is the user's own
+    choice or the service itself ("unless you opt in" restricts; "except when you use a
+    free plan" grants those cases)."""
+    for s, e in c.get("EXCEPTION"):
+        if (r.end <= s <= r.end + EXCEPTION_WINDOW and c.same_sentence(r.start, s)
+                and not any(0 <= cs - e <= NARROW_WINDOW for cs, _ in c.get("EXCEPT_NARROW"))):
+            return s, e
+    return None
 
 
 def _evidence(c: Cues, r: Relation, label: str, negations: list[Span]) -> Span:
@@ -339,9 +355,13 @@ def decide(doc, spans: Mapping[str, Sequence[Span]]) -> dict[str, Hit]:
     negations = _negations(c, wishes)
     found = [] if c.at_start("DEFINITION") else relations(c)
     for r in found:
-        for label in _direction(c, r, negations, wishes):
+        labels = _direction(c, r, negations, wishes)
+        for label in labels:
             if label != "opt":
                 give(label, c.hit(r.strength, *_evidence(c, r, label, negations)))
+        excepted = _exception(c, r) if "ai_training_restriction" in labels else None
+        if excepted:  # "we do not train on your data except when ...": those cases are trained on
+            give("ai_training_grant", c.hit(FAIR, r.start, excepted[1]))
 
     # An objection right where AI is named or training follows it ("opt out of training");
     # a setting or request where training is.
