@@ -29,12 +29,33 @@ from tosmon.models import LABELS  # noqa: E402
 SECOND = HERE / "agreement" / "second-reading.jsonl"
 
 
+def readings(second_file: Path = SECOND) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """The labels of every labelled clause (corrections applied) and those of the second reading.
+
+    Raises ValueError naming the line of a second-reading record with an
+    unknown label.
+    """
+    first = {r["id"]: set(r["gold"]) for r in corpus.load()}
+    second = {}
+    for number, line in enumerate(second_file.read_text(encoding="utf-8").splitlines(), 1):
+        record = json.loads(line)
+        labels = set(record["labels"]) - {"none"}
+        if labels - set(LABELS):
+            raise ValueError(f"{second_file}:{number}: unknown label {sorted(labels - set(LABELS))}")
+        second[record["id"]] = labels
+    return first, second
+
+
 def agreement(first: dict[str, set[str]], second: dict[str, set[str]]) -> dict:
-    """Per label the F1 of one reading against the other, their macro mean, and exact matches."""
-    ids = [i for i in second if i in first]
+    """Per label the F1 of one reading against the other, their macro mean, and exact matches.
+
+    Raises ValueError when the second reading names a clause the first lacks.
+    """
     missing = sorted(set(second) - set(first))
     if missing:
-        raise SystemExit(f"{SECOND}: {len(missing)} ids match no labelled clause, e.g. {missing[0]}")
+        raise ValueError(f"{len(missing)} ids of the second reading match no labelled clause, "
+                         f"e.g. {missing[0]}")
+    ids = list(second)
     labels = {}
     for label in LABELS:
         both = sum(1 for i in ids if label in first[i] and label in second[i])
@@ -51,15 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--format", choices=("table", "json"), default="table")
     args = parser.parse_args(argv)
-    first = {r["id"]: set(r["gold"]) for r in corpus.load()}
-    second = {}
-    for number, line in enumerate(SECOND.read_text(encoding="utf-8").splitlines(), 1):
-        record = json.loads(line)
-        labels = set(record["labels"]) - {"none"}
-        if labels - set(LABELS):
-            raise SystemExit(f"{SECOND}:{number}: unknown label {sorted(labels - set(LABELS))}")
-        second[record["id"]] = labels
-    result = agreement(first, second)
+    try:
+        result = agreement(*readings())
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
     if args.format == "json":
         print(json.dumps(result, indent=1))
         return 0

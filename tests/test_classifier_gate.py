@@ -145,11 +145,6 @@ def test_a_second_blind_reading_agrees_with_the_labels():
     """classifiers/agreement: if the labels drift from the guide, the figures above stop meaning much."""
     import agreement
 
-    first = {r["id"]: set(r["gold"]) for r in corpus.load()}
-    second = {}
-    for line in agreement.SECOND.read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        second[record["id"]] = set(record["labels"]) - {"none"}
-    result = agreement.agreement(first, second)
+    result = agreement.agreement(*agreement.readings())
     assert result["clauses"] == 300
     assert result["macro_f1"] >= 0.9, result["labels"]

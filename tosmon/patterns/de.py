@@ -60,8 +60,8 @@ CUES: dict[str, list[str]] = {
     "EXCEPTION": ["außer|ausgenommen", "es sei denn"],
     "BANNED_THING": ["verbotene|verbotener|verbotenen|rechtswidrige|rechtswidriger|rechtswidrigen|unzulässige|"
                      "unzulässigen _? inhalte|inhalten|aktivitäten|handlungen|produkte"],
-    "EXCEPT_NARROW": ["einwilligung|einwilligen|eingewilligt|zustimmung|zustimmen|zugestimmt|erlaubnis|entscheiden|wählen",
-                      "~opt-?in", "erforderlich|notwendig"],
+    "EXCEPT_NARROW": ["einwilligung|einwilligen|eingewilligt|zustimmung|zustimmen|zugestimmt|erlaubnis|"
+                      "entscheiden|wählen", "~opt-?in", "erforderlich|notwendig"],
     "PROHIBIT": [
         f"{_YOU} dürfen|darf|darfst _{{0,8}} nicht|keine|keinen",
         "ist|sind _{0,3} untersagt|verboten|unzulässig",

@@ -72,9 +72,10 @@ CUES: dict[str, list[str]] = {
     "COND": ["si|lorsque|quand|qu'|qu’"],
     "CONTRAST": ["mais|cependant|toutefois|sauf|excepté|hormis|néanmoins"],
     "EXCEPTION": ["sauf|excepté|hormis", "à moins"],
-    "BANNED_THING": ["contenu|contenus|activités|activité|produits|usages interdit|interdits|interdite|interdites|illicite|illicites"],
-    "EXCEPT_NARROW": ["consentement|consentez|consenti|autorisation|accord|choisissez|décidez|demandez", "~opt-?in",
-                      "nécessaire|nécessaires", "pour fournir|exécuter"],
+    "BANNED_THING": ["contenu|contenus|activités|activité|produits|usages "
+                     "interdit|interdits|interdite|interdites|illicite|illicites"],
+    "EXCEPT_NARROW": ["consentement|consentez|consenti|autorisation|accord|choisissez|décidez|demandez",
+                      "~opt-?in", "nécessaire|nécessaires", "pour fournir|exécuter"],
     "PROHIBIT": [
         f"{_YOU} ne|n' _{{0,2}} pouvez|peuvent|peut|devez|doivent|doit|pourrez|pourront|sauriez pas",
         f"{_YOU} ne|n' _{{0,2}} pouvez|peuvent|peut|devez|doivent|doit|pourrez|pourront en aucun",
