@@ -125,6 +125,31 @@ def test_joining_pieces_adds_no_space_inside_brackets_or_quotes(text):
     assert " ".join(texts(text)) == text
 
 
+@pytest.mark.parametrize("text", [
+    "Contact us at [our form](https://example.com/requests/new?ticket_form_id=42). We answer in a week.",
+    "These are the **Terms**. **You and we** agree to them as written here.",
+])
+def test_a_join_restores_what_stood_between_the_pieces(text):
+    assert "".join(texts(text)).replace(" ", "") == text.replace(" ", "")
+    assert all(clause in text for clause in texts(text))
+
+
+DOUBAO = ("豆包是由字节跳动开发的人工智能助手。您可以访问doubao.com使用本服务。"
+          "我们可能会使用您的输入内容来训练和改进模型。如果您不同意，请停止使用。")
+
+
+def test_chinese_sentences_are_clauses_of_their_own():
+    assert texts(DOUBAO, "zh") == [
+        "豆包是由字节跳动开发的人工智能助手。", "您可以访问doubao.com使用本服务。",
+        "我们可能会使用您的输入内容来训练和改进模型。", "如果您不同意，请停止使用。"]
+
+
+def test_japanese_sentences_are_clauses_and_a_short_one_still_joins():
+    text = "当社はお客様のコンテンツを学習に使用しません。詳細は下記。設定からいつでも変更できます。"
+    assert texts(text, "ja") == ["当社はお客様のコンテンツを学習に使用しません。詳細は下記。",
+                                 "設定からいつでも変更できます。"]
+
+
 def test_a_numbered_paragraph_keeps_its_number_out_of_the_clause():
     assert texts("1. DEFINITIONS. The following definitions apply in this Agreement.") == [
         "DEFINITIONS. The following definitions apply in this Agreement."]

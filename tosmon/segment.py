@@ -43,6 +43,8 @@ _ENUM_ITEM = re.compile(r"(?<=;)\s+(?=\((?:[ivxlcdm]{1,6}|[a-z]|[A-Z]|\d{1,2})\)
 _ENUM_MARK = re.compile(r"\((?:[ivxlcdm]{1,6}|[a-z]|[A-Z]|\d{1,2})\)\s")
 ENUM_SPLIT_CHARS = 400   # an inline enumeration this long is a list in disguise
 MIN_WORDS = 4            # a piece with fewer words is a fragment, not a clause
+MIN_CJK = 6              # ... or, in scripts without spaces, fewer of their characters
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef]")
 
 
 def segment(text: str, lang: str = "en") -> tuple[Clause, ...]:
@@ -119,20 +121,35 @@ def _units(text: str) -> Iterator[tuple[str, str]]:
 
 
 def _sentences(body: str, starts: list[int]) -> list[str]:
+    """The sentences of one unit, each a slice of it.
+
+    Pieces are kept as (start, end) offsets and joined by slicing the unit,
+    so a join restores exactly what stood between them: nothing where a cut
+    fell inside a word ("doubao.com" cut after its period in Chinese text),
+    the space where there was one.
+    """
     if len(starts) <= 1 and len(body) < ENUM_SPLIT_CHARS:
         return [body] if body else []
-    pieces = [body[a:b].strip() for a, b in zip(starts, starts[1:] + [len(body)])]
-    pieces = [p for p in pieces if p]
-    merged: list[str] = []
-    for piece in pieces:
-        if merged and _continues(merged[-1], piece):
-            merged[-1] = _join(merged[-1], piece)
+    spans = [_stripped(body, a, b) for a, b in zip(starts, starts[1:] + [len(body)])]
+    spans = [(a, b) for a, b in spans if a < b]
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and _continues(body[merged[-1][0]:merged[-1][1]], body[a:b]):
+            merged[-1] = (merged[-1][0], b)
         else:
-            merged.append(piece)
-    split: list[str] = []
-    for sentence in merged:
-        split.extend(_enumeration(sentence))
-    return _absorb_fragments(split)
+            merged.append((a, b))
+    split: list[tuple[int, int]] = []
+    for a, b in merged:
+        split.extend(_enumeration(body, a, b))
+    return [body[a:b] for a, b in _absorb_fragments(body, split)]
+
+
+def _stripped(body: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and body[a].isspace():
+        a += 1
+    while b > a and body[b - 1].isspace():
+        b -= 1
+    return a, b
 
 
 def _continues(prev: str, nxt: str) -> bool:
@@ -155,50 +172,48 @@ def _open(prev: str, left: str, right: str, nxt: str) -> bool:
     return prev.count(left) > prev.count(right) and right in nxt
 
 
-def _enumeration(sentence: str) -> list[str]:
+def _enumeration(body: str, a: int, b: int) -> list[tuple[int, int]]:
     """Split a long inline enumeration at its "; (ii)" items.
 
     An item that starts "and (iii)" stays with the one before, so no clause
     starts with a conjunction.
     """
+    sentence = body[a:b]
     if len(sentence) < ENUM_SPLIT_CHARS or len(_ENUM_MARK.findall(sentence)) < 2:
-        return [sentence]
-    return [part for part in _ENUM_ITEM.split(sentence) if part]
+        return [(a, b)]
+    cuts = [a] + [a + m.start() for m in _ENUM_ITEM.finditer(sentence)] + [b]
+    spans = [_stripped(body, x, y) for x, y in zip(cuts, cuts[1:])]
+    return [(x, y) for x, y in spans if x < y]
 
 
-def _absorb_fragments(pieces: list[str]) -> list[str]:
+def _absorb_fragments(body: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Join pieces too short to be clauses to a neighbour.
 
     A leading fragment ("10.4 Customer License Grant.") titles what follows;
     any other one ("See below.") finishes what precedes.
     """
-    out: list[str] = []
-    carry = ""
-    for piece in pieces:
-        if carry:
-            piece = _join(carry, piece)
-            carry = ""
-        if _is_fragment(piece):
+    out: list[tuple[int, int]] = []
+    carry: int | None = None
+    for a, b in spans:
+        if carry is not None:
+            a, carry = carry, None
+        if _is_fragment(body[a:b]):
             if out:
-                out[-1] = _join(out[-1], piece)
+                out[-1] = (out[-1][0], b)
             else:
-                carry = piece
+                carry = a
             continue
-        out.append(piece)
-    if carry:
-        out.append(carry)
+        out.append((a, b))
+    if carry is not None:
+        out.append((carry, spans[-1][1]))
     return out
 
 
-def _join(prev: str, nxt: str) -> str:
-    """Two pieces as one: the sentencizer leaves an opening bracket or quote at the end of
-    the piece before the cut ("... period. (" + "Note: ..."), where no space belongs."""
-    if prev.endswith(("(", "[", "“", "‘")) or (prev.endswith('"') and prev.count('"') % 2 == 1):
-        return prev + nxt
-    return f"{prev} {nxt}"
-
-
 def _is_fragment(piece: str) -> bool:
+    """Fewer than MIN_WORDS words; in Chinese or Japanese, which write no
+    spaces, fewer than MIN_CJK characters of those scripts."""
+    if len(_CJK.findall(piece, 0, 4 * MIN_CJK)) >= MIN_CJK:
+        return False
     for count, _ in enumerate(_WORD.finditer(piece), 1):
         if count >= MIN_WORDS:
             return False
@@ -209,13 +224,17 @@ def _is_fragment(piece: str) -> bool:
 # splitting: French compiles thousands of tokenizer exceptions (about 6 s);
 # the multilingual tokenizer splits its sentences identically.
 _SLOW_TO_BUILD = {"fr"}
+# Japanese needs a morphological analyser spaCy does not ship; cut into
+# characters, as spaCy's Chinese pipeline does, its sentences end at 。！？
+# all the same (the multilingual tokenizer would see one word per sentence).
+_BY_CHARACTER = {"ja"}
 
 
 @lru_cache(maxsize=None)
 def _pipeline(code: str) -> spacy.language.Language:
     """One blank pipeline with a sentencizer per language, "xx" if spaCy lacks it."""
     try:
-        nlp = spacy.blank("xx" if code in _SLOW_TO_BUILD else code)
+        nlp = spacy.blank("xx" if code in _SLOW_TO_BUILD else "zh" if code in _BY_CHARACTER else code)
     except Exception:  # unknown code, or a language needing an extra package
         nlp = spacy.blank("xx")
     nlp.add_pipe("sentencizer")
