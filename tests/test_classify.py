@@ -205,6 +205,18 @@ def test_training_people_and_ai_tools_are_not_training_models(classifier):
     assert labels_of(classifier, "You can turn off AI features in Settings.") == set()
 
 
+@pytest.mark.parametrize("lang, text", [
+    ("en", "We use automated systems to access and review uploads to find prohibited content."),
+    ("de", "Wir verwenden automatisierte Systeme, um auf Uploads zuzugreifen und verbotene Inhalte zu finden."),
+])
+def test_a_name_for_banned_content_bans_no_automated_access(classifier, lang, text):
+    """Written for the contrast: "prohibited content" names what is banned, not who;
+    the same automated access banned is still a scraping prohibition."""
+    assert labels_of(classifier, text, lang) == set()
+    assert labels_of(classifier, "You may not use automated systems to access the Service or to post "
+                                 "prohibited content.") == {"scraping_prohibition"}
+
+
 def test_arbitration_opt_out_is_not_an_ai_opt_out(classifier):
     text = next(c.text for c in segment(
         (HISTORIES / "zoom__terms_of_service" / "2023-04-01.md").read_text(encoding="utf-8"), "en")

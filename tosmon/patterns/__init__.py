@@ -26,7 +26,7 @@ __all__ = ["PatternScorer", "Scored", "VERSION", "LANGUAGES"]
 
 # Bump when a cue or a rule changes: stored predictions of another version are
 # recomputed rather than reused.
-VERSION = "patterns-4"
+VERSION = "patterns-5"
 LANGUAGES = ("en", "fr", "de")
 FALLBACK = "en"   # a language without its own table gets the English one
 
@@ -48,8 +48,8 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "scraping": (
         ("SCRAPE", "AUTOMATED"),
-        ("SCRAPE", "AUTOMATED", "ACCESS", "PROHIBIT", "PROHIBIT_START", "RESERVE", "FIRST_PERSON",
-         "DECISION"),
+        ("SCRAPE", "AUTOMATED", "ACCESS", "PROHIBIT", "BANNED_THING", "PROHIBIT_START", "RESERVE",
+         "FIRST_PERSON", "DECISION"),
     ),
     "generated": (("AIGC", "OUTPUT"), ("AIGC", "OUTPUT", "OUTPUT_RULE")),
     "licence": (

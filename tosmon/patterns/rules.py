@@ -110,6 +110,13 @@ class Cues:
 
     def __init__(self, doc, spans: Mapping[str, Sequence[Span]]):
         self.doc = doc
+        # "prohibited content", "illegal activities": a name for what is banned
+        # bans no one, wherever it stands ("we use automated systems to find
+        # prohibited content" is no ban on automated access).
+        things = spans.get("BANNED_THING", ())
+        if things and spans.get("PROHIBIT"):
+            kept = [(s, e) for s, e in spans["PROHIBIT"] if not any(ts <= s and e <= te for ts, te in things)]
+            spans = {**spans, "PROHIBIT": kept}
         self.spans = spans
         self.sentence: list[int] = []
         self.part: list[int] = []
