@@ -178,6 +178,8 @@ HARD_NEGATIVES = [
     "activity on the Site.",
     "The standard contractual clauses for personal data transfer approved by the Saudi Data and Artificial "
     "Intelligence Authority",
+    "Mistral AI may use Usage Data for its business purposes, including to conduct research, improve the "
+    "Mistral AI Products, or enhance product performance, functionality, and user experience.",
     "To initiate an arbitration, you must submit a Demand for Arbitration to the AAA and mail a copy to us "
     "at: MediaLab.Ai Inc. c/o Imgur, Legal Department, 1222 6th Street, Santa Monica, CA 90401.",
     "\"Dataset\" refers to a structured collection of data samples used to train machine learning Models.",

@@ -33,6 +33,8 @@ CUES: dict[str, list[str]] = {
     "AI_NAME": [
         "=~[A-Z].* and? artificial intelligence =Authority|Office|Act|Board|Commission|Institute",
         "=AI =Act|Office|Pact|Board",
+        # a company's name before its products: "the Mistral AI Products", "Stability AI Services"
+        "=~[A-Z][a-z]+ =AI =Products|Services|Platform|Platforms|Websites?|Sites?|Apps?|Offerings|Solutions",
         "=Artificial =Intelligence =Act|Authority",
     ],
     "MODEL": ["models|model|algorithms|algorithm|classifiers"],
