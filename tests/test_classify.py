@@ -123,6 +123,24 @@ def test_exceptions_to_a_promise_not_to_train(classifier, text, expected):
     assert labels_of(classifier, text) == expected
 
 
+DEIDENTIFIED = [
+    ("en", "Any Chat User Content used for training our machine learning models is anonymized, such that any "
+           "personally identifiable information is removed.", {"ai_training_grant", "ai_training_restriction"}),
+    # written for the contrast: anonymized data as one kind among those trained on limits nothing
+    ("en", "We may use your content, including anonymized data, to train our machine learning models.",
+     {"ai_training_grant"}),
+    ("fr", "Nous pouvons utiliser vos contenus sous forme anonymisée pour entraîner nos modèles "
+           "d'intelligence artificielle.", {"ai_training_grant", "ai_training_restriction"}),
+    ("de", "Wir verwenden Ihre Inhalte nur in anonymisierter Form, um unsere KI-Modelle zu trainieren.",
+     {"ai_training_grant", "ai_training_restriction"}),
+]
+
+
+@pytest.mark.parametrize("lang, text, expected", DEIDENTIFIED, ids=[t[:40] for _, t, _ in DEIDENTIFIED])
+def test_training_only_on_anonymised_data_is_a_grant_with_a_limit(classifier, lang, text, expected):
+    assert labels_of(classifier, text, lang) == expected
+
+
 def test_what_an_exception_names_decides_whether_it_grants(classifier):
     """Written for the contrast, in three languages."""
     assert labels_of(classifier, "We do not use your content to train our AI models, except content you "

@@ -5,6 +5,7 @@ German writes compounds as one token ("KI-Modelle", "Trainingsdaten",
 """
 
 _AI_TOKEN = "=~(KI|AI)(-.*)?|LLMs?|GenAI"
+_DEIDENT = "~(?:anonymisiert|pseudonymisiert|aggregiert|de-?identifiziert)"
 _YOU = "sie|nutzer|nutzerinnen|nutzende|dritte|dritten|mitglieder|entwickler"
 
 CUES: dict[str, list[str]] = {
@@ -60,6 +61,13 @@ CUES: dict[str, list[str]] = {
     "EXCEPTION": ["außer|ausgenommen", "es sei denn"],
     "BANNED_THING": ["verbotene|verbotener|verbotenen|rechtswidrige|rechtswidriger|rechtswidrigen|unzulässige|"
                      "unzulässigen _? inhalte|inhalten|aktivitäten|handlungen|produkte"],
+    # Daten, die vor der Nutzung anonymisiert werden (nicht das Adjektiv allein)
+    "DEIDENTIFIED": [
+        f"{_DEIDENT} werden|wird|worden|sind|ist", f"werden|wird|sind|ist _? {_DEIDENT}",
+        "in ~(?:anonymisierter|pseudonymisierter|aggregierter|de-?identifizierter) form",
+        "nur|ausschließlich ~(?:anonymisiert|pseudonymisiert|aggregiert|de-?identifiziert)e?[rnms]?",
+        "nach der? ~(?:anonymisierung|pseudonymisierung)",
+    ],
     "EXCEPT_NARROW": ["einwilligung|einwilligen|eingewilligt|zustimmung|zustimmen|zugestimmt|erlaubnis|"
                       "entscheiden|wählen", "~opt-?in", "erforderlich|notwendig"],
     "PROHIBIT": [

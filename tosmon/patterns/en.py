@@ -11,6 +11,8 @@ _THINGS = ("content|contents|data|information|inputs|input|prompts|conversations
            "interactions|uploads|posts|submissions|works|materials|recordings|files|photos|images|videos|"
            "audio|music|feedback|activity|voice|likeness|text|comments|queries|questions|info|creations")
 _YOU = "you|users|user|others|anyone|developers|licensees|clients|parties|party|members"
+_BE = "must|shall|will|is|are|be|been|being|was|were|get|gets"
+_DEIDENT = "~(?:anonymi[sz]ed|pseudonymi[sz]ed|de-?identified|anonymous)"
 _PERMISSION = "permission|consent|authorization|authorisation|approval|license|licence|agreement"
 # Verbs that make or change content.
 _MAKE = ("generated|created|produced|composed|altered|modified|edited|manipulated|generating|creating|"
@@ -111,6 +113,16 @@ CUES: dict[str, list[str]] = {
     "EXCEPTION": ["except|unless|excluding", "other than", "save where|when|if|for"],
     # What an exception may name and still grant nothing: the user's own say-so ("unless
     # you opt in", "except content you choose to submit") or running the service for them.
+    # Data made anonymous before it is used: a predicate, not an adjective ("anonymized
+    # data" alone may be one kind among others used).
+    "DEIDENTIFIED": [
+        f"{_BE} {_DEIDENT}", f"{_BE} de - identified",
+        f"{_BE} aggregated|pooled and|or {_DEIDENT}", f"{_BE} aggregated|pooled and|or de - identified",
+        "in|into an? ~(?:aggregated|anonymous|anonymi[sz]ed|pseudonymi[sz]ed|de-?identified) form|manner|format",
+        "in|into an? de - identified form|manner|format",
+        f"only|solely|exclusively {_DEIDENT}", "only|solely|exclusively de - identified",
+        "after|once|when _? ~(?:anonymi[sz]ing|de-?identifying|pseudonymi[sz]ing)",
+    ],
     "EXCEPT_NARROW": [
         "consent|consents|consented|permission|authorization|authorisation|opt-in|optin",
         "opt|opted|opting - ? in", "opt|opted|opting in",

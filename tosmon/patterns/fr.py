@@ -5,6 +5,7 @@ tokens, so patterns list both apostrophes where an elision matters.
 """
 
 _EL = "l'|l’|d'|d’"
+_DEIDENT = "~(?:anonymisé|pseudonymisé|dépersonnalisé|désidentifié|agrégé)e?s?"
 _YOU = "vous|utilisateur|utilisateurs|tiers|membres|développeurs|quiconque"
 _PERMISSION = "autorisation|accord|consentement|permission|licence|approbation"
 _AI = "=IA|IAs|AI|LLM|LLMs|GenAI"
@@ -74,6 +75,13 @@ CUES: dict[str, list[str]] = {
     "EXCEPTION": ["sauf|excepté|hormis", "à moins"],
     "BANNED_THING": ["contenu|contenus|activités|activité|produits|usages "
                      "interdit|interdits|interdite|interdites|illicite|illicites"],
+    # des données rendues anonymes avant usage (un attribut, pas un adjectif seul)
+    "DEIDENTIFIED": [
+        f"sont|est|soient|soit|seront|sera|être|été {_DEIDENT}",
+        "~(?:sous|de) _? ~(?:forme|manière|façon) ~(?:anonyme|anonymisée|agrégée|pseudonymisée|dépersonnalisée)s?",
+        f"uniquement|seulement|exclusivement {_DEIDENT}",
+        "après ~(?:anonymisation|pseudonymisation|dépersonnalisation|agrégation)",
+    ],
     "EXCEPT_NARROW": ["consentement|consentez|consenti|autorisation|accord|choisissez|décidez|demandez",
                       "~opt-?in", "nécessaire|nécessaires", "pour fournir|exécuter"],
     "PROHIBIT": [

@@ -38,7 +38,7 @@ the AI and what is done to it (AI AI_NAME MODEL OUR_MODEL WEAK_OBJECT TRAIN
 TRAIN_VERB DEVELOP AI_WORK INPUT PROCESS_TO_DEVELOP TRAIN_ON USER_DATA PURPOSE
 BLOCK), who may do it (NEG COND CONTRAST EXCEPTION EXCEPT_NARROW NEW_CLAUSE
 PROHIBIT BANNED_THING PROHIBIT_START WRONG INDEFINITE NEITHER_THIRD AGENT_BOUND
-UNLESS_PERMITTED CONSENT FIRST_PERSON COMPETE PREFERENCE), ways out (OPT OPT_SETTING), scraping (SCRAPE AUTOMATED
+UNLESS_PERMITTED CONSENT FIRST_PERSON COMPETE PREFERENCE DEIDENTIFIED), ways out (OPT OPT_SETTING), scraping (SCRAPE AUTOMATED
 ACCESS RESERVE DECISION), AI content (AIGC OUTPUT OUTPUT_RULE), licences
 (LICENSE ATTRIBUTE NARROW_ATTRIBUTE TO_PLATFORM TO_USERS LIMIT OTHER_OBJECT
 NEW_USES CONTENT RIGHTS_VERBS MAY_SUBJECT ONLY) and text that is no term
@@ -55,8 +55,8 @@ Span = tuple[int, int]  # token start, end (exclusive)
 KINDS = tuple("""AI AI_NAME MODEL OUR_MODEL WEAK_OBJECT TRAIN TRAIN_VERB DEVELOP AI_WORK INPUT
 PROCESS_TO_DEVELOP TRAIN_ON USER_DATA PURPOSE OUTPUT OUTPUT_RULE COMPETE PREFERENCE DECISION
 BLOCK NEG COND CONTRAST EXCEPTION EXCEPT_NARROW NEW_CLAUSE PROHIBIT BANNED_THING PROHIBIT_START
-WRONG INDEFINITE NEITHER_THIRD AGENT_BOUND UNLESS_PERMITTED CONSENT FIRST_PERSON OPT OPT_SETTING
-SCRAPE AUTOMATED ACCESS RESERVE
+WRONG INDEFINITE NEITHER_THIRD AGENT_BOUND UNLESS_PERMITTED CONSENT FIRST_PERSON DEIDENTIFIED OPT
+OPT_SETTING SCRAPE AUTOMATED ACCESS RESERVE
 AIGC LICENSE ATTRIBUTE NARROW_ATTRIBUTE TO_PLATFORM TO_USERS LIMIT OTHER_OBJECT NEW_USES CONTENT
 RIGHTS_VERBS MAY_SUBJECT ONLY DEFINITION REVISION_NOTE""".split())
 
@@ -293,6 +293,12 @@ def _direction(c: Cues, r: Relation, negations: list[Span], wishes: list[Span]) 
     return ("ai_training_grant",) if _users(c, r) else ()
 
 
+def _deidentified(c: Cues, r: Relation) -> Span | None:
+    """Training only on what is first made anonymous: LABELLING.md counts "only after
+    de-identification" as a restriction beside the grant."""
+    return next(((s, e) for s, e in c.get("DEIDENTIFIED") if c.same_sentence(s, r.start)), None)
+
+
 def _exception(c: Cues, r: Relation) -> Span | None:
     """An exception after a promise not to train, unless all it excepts is the user's own
     choice or the service itself ("unless you opt in" restricts; "except when you use a
@@ -369,6 +375,9 @@ def decide(doc, spans: Mapping[str, Sequence[Span]]) -> dict[str, Hit]:
         excepted = _exception(c, r) if "ai_training_restriction" in labels else None
         if excepted:  # "we do not train on your data except when ...": those cases are trained on
             give("ai_training_grant", c.hit(FAIR, r.start, excepted[1]))
+        limit = _deidentified(c, r) if labels == ("ai_training_grant",) else None
+        if limit:  # "... used for training is anonymized": trained on, within a limit
+            give("ai_training_restriction", c.hit(FAIR, *limit))
 
     # An objection right where AI is named or training follows it ("opt out of training");
     # a setting or request where training is.
