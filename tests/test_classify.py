@@ -244,6 +244,27 @@ def test_arbitration_opt_out_is_not_an_ai_opt_out(classifier):
     assert labels_of(classifier, text) == set()
 
 
+# -- AI-generated content -----------------------------------------------------
+
+GENERATED = [
+    ("Representing that the use of the Services outputs are human generated", {"ai_generated_content"}),
+    ("To mislead any third party that any output from Grammarly’s generative AI was solely human generated;",
+     {"ai_generated_content"}),
+    ("Remove, alter, obscure, or otherwise tamper with any watermark, label, metadata, or other provenance "
+     "signal applied to or associated with outputs of the Services", {"ai_generated_content"}),
+    ("The neighboring rights of producers of phonograms to the sound sources used in the Generated Music "
+     "belong to the Company.", {"ai_generated_content"}),
+    # written for the contrast: warnings about outputs are no rule about them circulating
+    ("Outputs of the Services may be inaccurate and you should check them.", set()),
+    ("You are responsible for your use of the outputs of the Services.", set()),
+]
+
+
+@pytest.mark.parametrize("text, expected", GENERATED, ids=[t[:40] for t, _ in GENERATED])
+def test_rules_on_outputs_passing_as_human_work_or_owned(classifier, text, expected):
+    assert labels_of(classifier, text) == expected
+
+
 # -- licences -----------------------------------------------------------------
 
 LICENCES = [

@@ -92,14 +92,19 @@ CUES: dict[str, list[str]] = {
     "PURPOSE": ["to|for", "~[a-z]+ing"],
     # Output as a defined thing ("Output", "Outputs"): what a model gives back.
     "OUTPUT": ["=Output|Outputs|Completions|OUTPUT|OUTPUTS|AIGC",
-               "generated|ai outputs|output|content|responses", "output from|of our|the|such models|model|ai"],
+               "generated|ai outputs|output|content|responses", "output from|of our|the|such models|model|ai",
+               # "outputs of the Services", "the Services outputs", "output from Grammarly's generative AI"
+               "outputs|output of|from the|such|our? services|service|tools|tool|models|model|features",
+               "services|service outputs|output", "outputs|output from|of _{0,2} generative",
+               "outputs|output from|of _{0,2} =AI",
+               "=Generated =Music|Content|Images|Audio|Video|Media|Output|Outputs|Assets|Voices"],
     # What terms rule about outputs: who owns them, whether they may pass for human work.
     # (Who answers for using them, and checking them, are warnings, not such rules.)
     "OUTPUT_RULE": [
         "ownership|assign|assigns|assigned|assignment|title|watermark|watermarks|watermarking|"
-        "human-generated|misrepresent",
+        "human-generated|misrepresent|provenance|belong|belongs",
         "you|we|user|users|shall|will|to own|owns",
-        "human - generated|made|created",
+        "human -? generated|made|created|authored",
     ],
     # Building a rival: "develop models that compete with us" is a ban on users.
     "COMPETE": ["compete|competes|competing|competitive|competitor|competitors|rival"],
