@@ -123,6 +123,30 @@ def test_exceptions_to_a_promise_not_to_train(classifier, text, expected):
     assert labels_of(classifier, text) == expected
 
 
+MISTRAL_LICENCE = ("Customer grants Mistral AI a worldwide, non-exclusive, non-transferable (except as permitted in "
+                   "Section 14.3 (Assignment)), royalty-free, fully-paid license (with the right to sublicense to our "
+                   "service providers) to use Customer Content for the purposes of (a) providing, maintaining, and "
+                   "optimizing the Mistral AI Products, which includes debugging, assessing, reviewing, and correcting "
+                   "the performance of the Mistral AI Products but excludes model training, and (b) performing our "
+                   "obligations under these Terms or the Additional Terms.")
+
+
+def test_a_licence_that_excludes_training_restricts_and_its_limit_bans_no_one(classifier):
+    """Mistral AI's licence, and (written for the contrast) in French and German, with and without
+    the exclusion; "non-transferable (except as permitted ...)" limits the licence, it bans no one."""
+    assert labels_of(classifier, MISTRAL_LICENCE) == {"ai_training_restriction"}
+    assert labels_of(classifier, MISTRAL_LICENCE.replace("but excludes model training", "including model "
+                                                         "training")) == {"ai_training_grant"}
+    french = ("Vous nous accordez une licence pour utiliser vos données afin de fournir et d'optimiser les produits, "
+              "ce qui {} l'entraînement des modèles d'intelligence artificielle.")
+    assert labels_of(classifier, french.format("exclut"), "fr") == {"ai_training_restriction"}
+    assert labels_of(classifier, french.format("inclut"), "fr") == {"ai_training_grant"}
+    german = ("Sie gewähren uns eine Lizenz, Ihre Daten zur Bereitstellung der Produkte zu nutzen, {} unserer "
+              "KI-Modelle.")
+    assert labels_of(classifier, german.format("ausgenommen das Training"), "de") == {"ai_training_restriction"}
+    assert labels_of(classifier, german.format("einschließlich des Trainings"), "de") == {"ai_training_grant"}
+
+
 DEIDENTIFIED = [
     ("en", "Any Chat User Content used for training our machine learning models is anonymized, such that any "
            "personally identifiable information is removed.", {"ai_training_grant", "ai_training_restriction"}),

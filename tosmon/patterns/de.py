@@ -55,7 +55,10 @@ CUES: dict[str, list[str]] = {
     "COMPETE": ["konkurrieren|konkurrierende|konkurrierenden|wettbewerb|konkurrenz|wettbewerber"],
     "PREFERENCE": ["möchten|möchtest|wollen|willst|wünschen"],
     "DECISION": ["~automatisierte[nr]? (einzel)?entscheidung(en|sfindung)?|profiling"],
-    "NEG": ["nicht|kein|keine|keinen|keiner|keines|niemals|nie|weder"],
+    "NEG": ["nicht|kein|keine|keinen|keiner|keines|niemals|nie|weder",
+            # „... ausgenommen das Training von Modellen“
+            "ausgenommen|ausgeschlossen|ausschließt _{0,2} training|trainings|trainieren",
+            "mit ausnahme _{0,2} training|trainings|trainierens"],
     "COND": ["wenn|falls|sofern|ob|soweit"],
     "CONTRAST": ["aber|jedoch|außer|ausgenommen|sondern"],
     "EXCEPTION": ["außer|ausgenommen", "es sei denn"],

@@ -111,7 +111,9 @@ CUES: dict[str, list[str]] = {
     # "if you don't want us to ...": a wish, not a promise.
     "PREFERENCE": ["want|wants|wish|wishes|prefer|prefers|like"],
     # --- who may do it, and whether they may ---------------------------------
-    "NEG": [_NOT, "never|neither|nor|no"],
+    "NEG": [_NOT, "never|neither|nor|no",
+            # "which includes debugging ... but excludes model training"
+            "excludes|excluding|excluded|exclude _{0,2} training|train"],
     "COND": ["if|whether|unless|when|where|whereas"],
     "CONTRAST": ["but|however|except|although|though|unless|provided"],
     # "we do not train on your data except when ...": the cases excepted are granted.

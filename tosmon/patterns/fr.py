@@ -69,7 +69,10 @@ CUES: dict[str, list[str]] = {
     "PREFERENCE": ["souhaitez|souhaite|voulez|veut|préférez"],
     "DECISION": ["décision|décisions|profilage _{0,2} automatisée|automatisées|automatisé",
                  "prise de décision"],
-    "NEG": ["pas|jamais|aucun|aucune|ni|nullement"],
+    "NEG": ["pas|jamais|aucun|aucune|ni|nullement",
+            # « ... mais exclut l'entraînement des modèles »
+            "exclut|excluant|exclu|exclus|exclue|exclues _{0,2} entraînement|entraîner",
+            "à l'|l’ exclusion _{0,3} entraînement|entraîner"],
     "COND": ["si|lorsque|quand|qu'|qu’"],
     "CONTRAST": ["mais|cependant|toutefois|sauf|excepté|hormis|néanmoins"],
     "EXCEPTION": ["sauf|excepté|hormis", "à moins"],

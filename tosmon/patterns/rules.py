@@ -112,10 +112,15 @@ class Cues:
         self.doc = doc
         # "prohibited content", "illegal activities": a name for what is banned
         # bans no one, wherever it stands ("we use automated systems to find
-        # prohibited content" is no ban on automated access).
+        # prohibited content" is no ban on automated access); and
+        # "non-transferable (except as permitted in Section 13)": a licence's
+        # limit, not a ban on users.
         things = spans.get("BANNED_THING", ())
-        if things and spans.get("PROHIBIT"):
-            kept = [(s, e) for s, e in spans["PROHIBIT"] if not any(ts <= s and e <= te for ts, te in things)]
+        narrow = spans.get("NARROW_ATTRIBUTE", ())
+        if (things or narrow) and spans.get("PROHIBIT"):
+            kept = [(s, e) for s, e in spans["PROHIBIT"]
+                    if not any(ts <= s and e <= te for ts, te in things)
+                    and not any(0 <= s - ne <= 2 for _, ne in narrow)]
             spans = {**spans, "PROHIBIT": kept}
         self.spans = spans
         self.sentence: list[int] = []
