@@ -261,6 +261,28 @@ def test_a_name_for_banned_content_bans_no_automated_access(classifier, lang, te
                                  "prohibited content.") == {"scraping_prohibition"}
 
 
+OTHER_WAYS = [
+    ("en", "Do not access, search, or create accounts for our services by any means other than our publicly "
+           "supported interfaces.", {"scraping_prohibition"}),
+    ("en", "(h) Engage in any automated use of the Services, such as using scripts to alter our content;",
+     {"scraping_prohibition"}),
+    ("en", "Unauthorized automation & third party apps are not allowed", {"scraping_prohibition"}),
+    # written for the contrast, and in French and German
+    ("en", "We make the Services available by any means other than the website, including our apps.", set()),
+    ("fr", "Vous ne pouvez pas accéder aux Services par tout moyen, automatisé ou non, autre que les "
+           "interfaces que nous publions.", {"scraping_prohibition"}),
+    ("fr", "Nous mettons les Services à disposition par tout moyen autre que le site, notamment nos "
+           "applications.", set()),
+    ("de", "Sie dürfen auf die Dienste nicht auf anderem Weg als über unsere veröffentlichten Schnittstellen "
+           "zugreifen.", {"scraping_prohibition"}),
+]
+
+
+@pytest.mark.parametrize("lang, text, expected", OTHER_WAYS, ids=[t[:40] for _, t, _ in OTHER_WAYS])
+def test_access_by_a_way_the_platform_does_not_offer_is_scraping(classifier, lang, text, expected):
+    assert labels_of(classifier, text, lang) == expected
+
+
 def test_arbitration_opt_out_is_not_an_ai_opt_out(classifier):
     text = next(c.text for c in segment(
         (HISTORIES / "zoom__terms_of_service" / "2023-04-01.md").read_text(encoding="utf-8"), "en")

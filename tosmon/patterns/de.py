@@ -117,6 +117,11 @@ CUES: dict[str, list[str]] = {
         "~data-?mining|datamining|text-?mining|tdm",
         "data mining",
         "daten _{0,3} extrahieren|abgreifen|auslesen|absaugen",
+        # ein Zugriff auf einem Weg, den die Plattform nicht anbietet
+        "auf|über _{0,2} andere|anderem|anderen weg|wege|weise|art|mitteln als",
+        "mit|durch anderen mitteln als",
+        "unbefugte|unerlaubte|nicht autorisierte automatisierung",
+        "automatisierte nutzung|verwendung",
     ],
     "AUTOMATED": [
         "automatisierte|automatisierten|automatisierter|automatische|automatischen|automatisiert|"

@@ -223,6 +223,13 @@ CUES: dict[str, list[str]] = {
         "data - gathering|extraction",
         "mine , scrape",
         "extract|extracting|extraction of? any? data",
+        # access by a way the platform does not offer: "by any means other than our published
+        # interfaces", "use any method to extract any content ... other than as permitted"
+        "by|through any means|method|methods _{0,5} other than",
+        "any means|method|methods to extract|obtain|collect|copy",
+        "unauthorized|unauthorised automation",
+        "automated use of", "automating interactions|access|requests",
+        "create|build|compile a|any database|databases of|from",
     ],
     "AUTOMATED": [
         "automated|automatic|automatically means|system|systems|process|processes|tools|software|"

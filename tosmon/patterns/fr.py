@@ -147,6 +147,9 @@ CUES: dict[str, list[str]] = {
         "exploration|explorer de|des données",
         "data|text mining",
         "=TDM",
+        # un accès par une voie que la plateforme n'offre pas
+        "par|via tout|toute|tous|quelque moyen|moyens|méthode|méthodes _{0,5} autre|autres que",
+        "automatisation non autorisée", "utilisation|usage automatisée|automatisé de|du|des",
     ],
     "AUTOMATED": [
         "automatisé|automatisés|automatisée|automatisées|automatique|automatiques",
