@@ -67,7 +67,7 @@ n't no may can shall will must be is are use used using data content information
 right rights other this that these such as de des la le les et ou du d' l' d’ l’ un une vous nous
 der die das und oder sie wir ihre zu von mit für nicht ein eine - ( ) , . made make created create
 creating generate produce write edit computer voice non free media world now known version
-likeness output outputs human deep license licence licenses licences paid charge later performance
+likeness human deep license licence licenses licences paid charge later performance
 quality accuracy tools programs network networks""".split())
 
 
