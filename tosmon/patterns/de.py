@@ -67,9 +67,9 @@ CUES: dict[str, list[str]] = {
     # Daten, die vor der Nutzung anonymisiert werden (nicht das Adjektiv allein)
     "DEIDENTIFIED": [
         f"{_DEIDENT} werden|wird|worden|sind|ist", f"werden|wird|sind|ist _? {_DEIDENT}",
-        "in ~(?:anonymisierter|pseudonymisierter|aggregierter|de-?identifizierter) form",
+        "in anonymisierter|pseudonymisierter|aggregierter|deidentifizierter|de-identifizierter form",
         "nur|ausschließlich ~(?:anonymisiert|pseudonymisiert|aggregiert|de-?identifiziert)e?[rnms]?",
-        "nach der? ~(?:anonymisierung|pseudonymisierung)",
+        "nach der? anonymisierung|pseudonymisierung",
     ],
     "EXCEPT_NARROW": ["einwilligung|einwilligen|eingewilligt|zustimmung|zustimmen|zugestimmt|erlaubnis|"
                       "entscheiden|wählen", "~opt-?in", "erforderlich|notwendig"],

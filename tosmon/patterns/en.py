@@ -118,18 +118,19 @@ CUES: dict[str, list[str]] = {
     "CONTRAST": ["but|however|except|although|though|unless|provided"],
     # "we do not train on your data except when ...": the cases excepted are granted.
     "EXCEPTION": ["except|unless|excluding", "other than", "save where|when|if|for"],
-    # What an exception may name and still grant nothing: the user's own say-so ("unless
-    # you opt in", "except content you choose to submit") or running the service for them.
     # Data made anonymous before it is used: a predicate, not an adjective ("anonymized
     # data" alone may be one kind among others used).
     "DEIDENTIFIED": [
         f"{_BE} {_DEIDENT}", f"{_BE} de - identified",
         f"{_BE} aggregated|pooled and|or {_DEIDENT}", f"{_BE} aggregated|pooled and|or de - identified",
-        "in|into an? ~(?:aggregated|anonymous|anonymi[sz]ed|pseudonymi[sz]ed|de-?identified) form|manner|format",
+        "in|into an? aggregated|anonymous|anonymized|anonymised|pseudonymized|pseudonymised|deidentified|"
+        "de-identified form|manner|format",
         "in|into an? de - identified form|manner|format",
         f"only|solely|exclusively {_DEIDENT}", "only|solely|exclusively de - identified",
-        "after|once|when _? ~(?:anonymi[sz]ing|de-?identifying|pseudonymi[sz]ing)",
+        "after|once|when _? anonymizing|anonymising|deidentifying|de-identifying|pseudonymizing|pseudonymising",
     ],
+    # What an exception may name and still grant nothing: the user's own say-so ("unless
+    # you opt in", "except content you choose to submit") or running the service for them.
     "EXCEPT_NARROW": [
         "consent|consents|consented|permission|authorization|authorisation|opt-in|optin",
         "opt|opted|opting - ? in", "opt|opted|opting in",

@@ -81,9 +81,10 @@ CUES: dict[str, list[str]] = {
     # des données rendues anonymes avant usage (un attribut, pas un adjectif seul)
     "DEIDENTIFIED": [
         f"sont|est|soient|soit|seront|sera|être|été {_DEIDENT}",
-        "~(?:sous|de) _? ~(?:forme|manière|façon) ~(?:anonyme|anonymisée|agrégée|pseudonymisée|dépersonnalisée)s?",
+        "sous|de _? forme|manière|façon anonyme|anonymes|anonymisée|anonymisées|agrégée|agrégées|"
+        "pseudonymisée|pseudonymisées|dépersonnalisée|dépersonnalisées",
         f"uniquement|seulement|exclusivement {_DEIDENT}",
-        "après ~(?:anonymisation|pseudonymisation|dépersonnalisation|agrégation)",
+        "après anonymisation|pseudonymisation|dépersonnalisation|agrégation",
     ],
     "EXCEPT_NARROW": ["consentement|consentez|consenti|autorisation|accord|choisissez|décidez|demandez",
                       "~opt-?in", "nécessaire|nécessaires", "pour fournir|exécuter"],

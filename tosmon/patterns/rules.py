@@ -105,24 +105,37 @@ class Relation:
     strength: float
 
 
+# Kinds that, in a training relation's sentence, decide who may train (see _direction).
+_DIRECTING = ("PROHIBIT", "WRONG", "NEITHER_THIRD", "UNLESS_PERMITTED", "CONSENT", "COMPETE")
+
+
+def _without_false_bans(spans: Mapping[str, Sequence[Span]]) -> Mapping[str, Sequence[Span]]:
+    """The spans, less the cues that only look like a ban.
+
+    "prohibited content", "illegal activities": a name for what is banned
+    bans no one, wherever it stands ("we use automated systems to find
+    prohibited content" is no ban on automated access); and "non-transferable
+    (except as permitted in Section 13)" limits a licence, it bans no user.
+    """
+    things = spans.get("BANNED_THING", ())
+    narrow = spans.get("NARROW_ATTRIBUTE", ())
+    if not (things or narrow):
+        return spans
+    out = dict(spans)
+    for kind in _DIRECTING:
+        if spans.get(kind):
+            out[kind] = [(s, e) for s, e in spans[kind]
+                         if not any(ts <= s and e <= te for ts, te in things)
+                         and not (kind == "PROHIBIT" and any(0 <= s - ne <= 2 for _, ne in narrow))]
+    return out
+
+
 class Cues:
     """The cues of one tokenised clause, with its sentence and part boundaries."""
 
     def __init__(self, doc, spans: Mapping[str, Sequence[Span]]):
         self.doc = doc
-        # "prohibited content", "illegal activities": a name for what is banned
-        # bans no one, wherever it stands ("we use automated systems to find
-        # prohibited content" is no ban on automated access); and
-        # "non-transferable (except as permitted in Section 13)": a licence's
-        # limit, not a ban on users.
-        things = spans.get("BANNED_THING", ())
-        narrow = spans.get("NARROW_ATTRIBUTE", ())
-        if (things or narrow) and spans.get("PROHIBIT"):
-            kept = [(s, e) for s, e in spans["PROHIBIT"]
-                    if not any(ts <= s and e <= te for ts, te in things)
-                    and not any(0 <= s - ne <= 2 for _, ne in narrow)]
-            spans = {**spans, "PROHIBIT": kept}
-        self.spans = spans
+        self.spans = _without_false_bans(spans)
         self.sentence: list[int] = []
         self.part: list[int] = []
         sentence = part = 0
@@ -263,9 +276,7 @@ def _users(c: Cues, r: Relation) -> bool:
 
 
 def _direction(c: Cues, r: Relation, negations: list[Span], wishes: list[Span]) -> tuple[str, ...]:
-    sentence = [k for k in ("PROHIBIT", "WRONG", "NEITHER_THIRD", "UNLESS_PERMITTED", "CONSENT", "COMPETE")
-                if any(c.same_sentence(s, r.start) and not c.inside((s, e), "BANNED_THING")
-                       for s, e in c.get(k))]
+    sentence = [k for k in _DIRECTING if any(c.same_sentence(s, r.start) for s, _ in c.get(k))]
     ways = list(c.get("OPT")) + list(c.get("OPT_SETTING"))
     for s, e in ways:
         if (e <= r.start and c.same_part(s, r.start)) or (s <= r.start and r.end <= e):
