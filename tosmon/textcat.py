@@ -64,19 +64,49 @@ def cue_features(spans: Mapping[str, Sequence[tuple[int, int]]]) -> tuple[str, .
     return tuple(out)
 
 
+@dataclass(frozen=True)
+class Occluded:
+    """A clause with a window of words left out, as the features read it.
+
+    The feature columns of the kept tokens, sliced from the clause's own:
+    building a Doc per window cost as much as scoring it.
+    """
+
+    vocab: object
+    columns: object   # numpy rows as `_columns` makes them, one per kept token
+    cues: tuple[str, ...]
+
+    def __len__(self) -> int:  # spaCy's textcat asks, to skip empty batches
+        return len(self.columns)
+
+
+def _columns(doc):
+    """What the features read of each token: NORM, LOWER, IS_ALPHA, LENGTH."""
+    from spacy.attrs import IS_ALPHA, LENGTH, LOWER, NORM
+
+    return doc.to_array([NORM, LOWER, IS_ALPHA, LENGTH])
+
+
 def _features(model, docs, is_train):
     """Hashed features per doc: n-grams of the normalised words, word stems if asked, cue features."""
-    from spacy.attrs import NORM
     from spacy.strings import hash_string
 
     ops, xp = model.ops, model.ops.xp
     size, stem = model.attrs["ngram_size"], model.attrs["stems"]
     batch_keys, batch_vals = [], []
     for doc in docs:
-        norms = ops.asarray(doc.to_array([NORM]))
+        if isinstance(doc, Occluded):
+            columns, cues = doc.columns, doc.cues
+        else:
+            columns, cues = _columns(doc), doc._.get(_CUES) or ()
+        norms = ops.asarray(columns[:, 0])
         keys = [norms] + [ops.ngrams(n, norms) for n in range(2, size + 1)]
-        extra = [hash_string("~" + t.lower_[:stem]) for t in doc if stem and t.is_alpha and len(t) > stem]
-        extra += [hash_string(c) for c in (doc._.get(_CUES) or ())]
+        extra = []
+        if stem:
+            strings = doc.vocab.strings
+            stemmed = columns[(columns[:, 2] != 0) & (columns[:, 3] > stem), 1]
+            extra = [_stem(strings, int(lower), stem) for lower in stemmed]
+        extra += [hash_string(c) for c in cues]
         keys.append(xp.asarray(extra, dtype="uint64"))
         keys, counts = xp.unique(xp.concatenate(keys), return_counts=True)
         batch_keys.append(keys)
@@ -85,6 +115,21 @@ def _features(model, docs, is_train):
     keys = xp.concatenate(batch_keys) if batch_keys else xp.zeros((0,), dtype="uint64")
     vals = ops.asarray(xp.concatenate(batch_vals) if batch_vals else xp.zeros((0,)), dtype="f")
     return (keys, vals, lengths), lambda d_out: []
+
+
+_STEMS: dict[tuple[int, int], int] = {}
+
+
+def _stem(strings, lower: int, length: int) -> int:
+    """The hashed stem feature of a lowercased word, by its hash: tokens
+    are read as arrays, and building a Token per word cost more than the
+    rest of the features together."""
+    key = (lower, length)
+    if key not in _STEMS:
+        from spacy.strings import hash_string
+
+        _STEMS[key] = hash_string("~" + strings[lower][:length])
+    return _STEMS[key]
 
 
 _registered = False
@@ -220,31 +265,35 @@ class TextcatModel:
         scores = self.pipe.model.ops.to_numpy(self.pipe.predict(list(docs)))
         return [{label: float(row[i]) for label, i in zip(LABELS, self._column)} for row in scores]
 
-    def occlusion(self, doc, label: str, cues: Callable[[range], tuple[str, ...]]) -> str:
-        """The words whose removal lowers this label's probability most.
+    def occlusion(self, doc, labels: Sequence[str], cues: Callable[[range], tuple[str, ...]],
+                  base: Mapping[str, float]) -> dict[str, str]:
+        """Per label, the words whose removal lowers its probability most.
 
         `cues(dropped)` gives the cue features of the doc without the tokens
-        in `dropped`.
+        in `dropped`; `base` is the doc's own probabilities. The occluded
+        variants are scored once for all the labels asked.
         """
-        from spacy.tokens import Doc
+        import numpy
 
         words = [t for t in doc if not (t.is_punct or t.is_space)]
         if len(words) <= OCCLUSION_WINDOW:
-            return doc.text.strip()
+            return {label: doc.text.strip() for label in labels}
         step = max(1, (len(words) - OCCLUSION_WINDOW) // OCCLUSION_MAX + 1)
         starts = list(range(0, len(words) - OCCLUSION_WINDOW + 1, step))
+        columns = _columns(doc)
         variants = []
         for s in starts:
-            dropped = range(words[s].i, words[s + OCCLUSION_WINDOW - 1].i + 1)
-            kept = [t for t in doc if t.i not in dropped]
-            variant = Doc(doc.vocab, words=[t.text for t in kept], spaces=[bool(t.whitespace_) for t in kept])
-            variant._.set(_CUES, cues(dropped))
-            variants.append(variant)
-        base = self.probabilities([doc])[0][label]
-        drops = [base - p[label] for p in self.probabilities(variants)]
-        best = max(range(len(starts)), key=lambda k: (drops[k], -k))
-        first, last = words[starts[best]], words[starts[best] + OCCLUSION_WINDOW - 1]
-        return doc.text[first.idx:last.idx + len(last.text)]
+            first, last = words[s].i, words[s + OCCLUSION_WINDOW - 1].i + 1
+            variants.append(Occluded(doc.vocab, numpy.concatenate([columns[:first], columns[last:]]),
+                                     cues(range(first, last))))
+        occluded = self.probabilities(variants)
+        out = {}
+        for label in labels:
+            drops = [base[label] - p[label] for p in occluded]
+            best = max(range(len(starts)), key=lambda k: (drops[k], -k))
+            first, last = words[starts[best]], words[starts[best] + OCCLUSION_WINDOW - 1]
+            out[label] = doc.text[first.idx:last.idx + len(last.text)]
+        return out
 
 
 def _without(spans: Mapping[str, Sequence[tuple[int, int]]], dropped: range) -> dict:
@@ -299,15 +348,13 @@ class CombinedScorer:
                 for (doc, patterns), probabilities in zip(analysed, textcat)]
 
     def _one(self, doc, patterns: Scored, textcat: Mapping[str, float]) -> Scored:
-        out = {}
         scores = self.combination.scores({label: patterns[label][0] for label in LABELS}, textcat)
-        for label in LABELS:
-            words = patterns[label][1]
-            score = scores[label]
-            given = score >= GIVEN
-            if given and not words:
-                spans = doc._.get(_SPANS)
-                words = self.textcat.occlusion(doc, label,
-                                               lambda dropped: cue_features(_without(spans, dropped)))
-            out[label] = (score, words if given else "")
-        return out
+        given = [label for label in LABELS if scores[label] >= GIVEN]
+        unexplained = [label for label in given if not patterns[label][1]]
+        explained = {}
+        if unexplained:
+            spans = doc._.get(_SPANS)
+            explained = self.textcat.occlusion(doc, unexplained,
+                                               lambda dropped: cue_features(_without(spans, dropped)), textcat)
+        return {label: (scores[label], explained.get(label) or patterns[label][1] if label in given else "")
+                for label in LABELS}

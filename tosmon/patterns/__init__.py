@@ -131,20 +131,36 @@ class _Anchors:
                     or (self.orth_re and any(self.orth_re.match(w) for w in orth)))
 
 
-class _Group:
-    def __init__(self, vocab, table: dict[str, list[str]], triggers: tuple[str, ...],
-                 kinds: tuple[str, ...]):
-        from spacy.matcher import Matcher
+def _rare_anchors(patterns: list[list[dict]]) -> "_Anchors | None":
+    """Anchors for one kind of cue when every pattern has a rare word to anchor on, else None."""
+    try:
+        anchors = [_anchor(p) for p in patterns]
+    except ValueError:
+        return None
+    if any(w is None or w in _COMMON for a in anchors for w in (_words(a) or [None])):
+        return None
+    return _Anchors(anchors)
 
-        self.anchors = _Anchors([_anchor(compile_spec(s)) for k in triggers for s in table.get(k, ())])
-        self.matcher = Matcher(vocab, validate=True)
-        for kind in kinds + _SHARED:
-            if table.get(kind):
-                self.matcher.add(kind, [compile_spec(s) for s in table[kind]], greedy="LONGEST")
+
+def _matcher(vocab, table: dict[str, list[str]], kinds):
+    from spacy.matcher import Matcher
+
+    matcher = Matcher(vocab, validate=True)
+    for kind in kinds:
+        matcher.add(kind, [compile_spec(s) for s in table[kind]], greedy="LONGEST")
+    return matcher
 
 
 class _Pipeline:
-    """A blank spaCy language with the matchers of one cue table."""
+    """A blank spaCy language with the matchers of one cue table.
+
+    A matcher costs a pass over the clause per call and a step per pattern
+    at every token. The kinds a clause needs are those of the groups its
+    trigger words start. A kind anchored on rare words has a matcher of its
+    own, run only when the clause holds one of them; the other kinds share a
+    matcher with the kinds of the same groups, run once when any of those
+    groups is started.
+    """
 
     def __init__(self, lang: str):
         import spacy
@@ -154,21 +170,42 @@ class _Pipeline:
             raise ValueError(f"{lang} cue table: missing {sorted(set(KINDS) - set(table))}, "
                              f"unknown {sorted(set(table) - set(KINDS))}")
         self.nlp = spacy.blank(lang)
-        self.groups = {name: _Group(self.nlp.vocab, table, triggers, kinds)
-                       for name, (triggers, kinds) in GROUPS.items()}
-        self.kinds = {self.nlp.vocab.strings[kind]: kind for kind in table}
+        vocab = self.nlp.vocab
+        self.triggers = [_Anchors([_anchor(compile_spec(s)) for k in triggers for s in table.get(k, ())])
+                         for triggers, _ in GROUPS.values()]
+        self.licence = list(GROUPS).index("licence")
+        kinds = [[k for k in kinds + _SHARED if table.get(k)] for _, kinds in GROUPS.values()]
+        self.gated = {}
+        together: dict[frozenset[int], list[str]] = defaultdict(list)
+        for kind in dict.fromkeys(k for group in kinds for k in group):
+            anchors = _rare_anchors([compile_spec(s) for s in table[kind]])
+            if anchors is not None:
+                self.gated[kind] = (anchors, _matcher(vocab, table, [kind]))
+            else:
+                together[frozenset(i for i, group in enumerate(kinds) if kind in group)].append(kind)
+        self.shared = [(groups, _matcher(vocab, table, members)) for groups, members in together.items()]
+        self.group_gated = [[k for k in group if k in self.gated] for group in kinds]
         self.rights = {w for s in table.get("RIGHTS_VERBS", ()) for w in s.split("|")}
 
     def spans(self, doc) -> dict[str, list[tuple[int, int]]]:
         """Where each kind of cue occurs, for the groups this clause needs."""
         lower, orth = {t.lower_ for t in doc}, {t.text for t in doc}
-        found: dict[str, set[tuple[int, int]]] = defaultdict(set)
-        for name, group in self.groups.items():
-            rights_list = name == "licence" and len(self.rights & lower) >= RIGHTS_LIST
-            if rights_list or group.anchors.any(lower, orth):
-                for match_id, start, end in group.matcher(doc):
-                    found[self.kinds[match_id]].add((start, end))
-        return {kind: sorted(spans) for kind, spans in found.items()}
+        started = {i for i, triggers in enumerate(self.triggers)
+                   if triggers.any(lower, orth)
+                   or (i == self.licence and len(self.rights & lower) >= RIGHTS_LIST)}
+        if not started:
+            return {}
+        strings = self.nlp.vocab.strings
+        found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for groups, matcher in self.shared:
+            if groups & started:
+                for match_id, start, end in matcher(doc):
+                    found[strings[match_id]].append((start, end))
+        for kind in {k for i in started for k in self.group_gated[i]}:
+            anchors, matcher = self.gated[kind]
+            if anchors.any(lower, orth):
+                found[kind].extend((start, end) for _, start, end in matcher(doc))
+        return {kind: sorted(spans) for kind, spans in found.items() if spans}
 
     def score(self, texts: Sequence[str], batch_size: int = 256) -> list[Scored]:
         out = []
