@@ -58,6 +58,9 @@ DIRECTION = [
      "communications-like Customer Content (such as poll results, whiteboard and reactions) to train "
      "Zoom or third-party artificial intelligence models.", {"ai_training_restriction"}),
     ("Your content isn’t used to train AI.", {"ai_training_restriction"}),
+    # "any" models, but the platform is the one negated: a promise, no ban on others
+    ("Meta will not use your Content to train any artificial intelligence models.",
+     {"ai_training_restriction"}),
     # others may not
     ("Not to train any machine learning or AI model using content on our site or otherwise ingest any "
      "data or content from Bandcamp’s platform into a machine learning or AI model;",
@@ -194,6 +197,25 @@ OPT_OUT = [
 @pytest.mark.parametrize("text, expected", OPT_OUT, ids=[t[:40] for t, _ in OPT_OUT])
 def test_a_way_out_of_training_is_an_opt_out(classifier, text, expected):
     assert labels_of(classifier, text) == expected
+
+
+def test_a_promise_about_any_model_is_not_a_ban_on_others(classifier):
+    # written for the contrast: the same words, with the user as the one who may not
+    assert labels_of(classifier, "You will not use your Content to train any artificial intelligence "
+                                 "models.") == {"scraping_prohibition"}
+    assert labels_of(classifier, "We will not use your Content to train any artificial intelligence "
+                                 "models.") == {"ai_training_restriction"}
+
+
+def test_a_way_out_of_the_platforms_training_is_also_a_grant(classifier):
+    assert labels_of(classifier, "As described in our Privacy Policy, we may use Inputs and Outputs to "
+                                 "improve and develop our Services (but you can opt-out to prevent us from "
+                                 "using your Inputs and Outputs to train our models, learn more), comply "
+                                 "with applicable law, enforce our terms and policies, and to keep our "
+                                 "Services safe.") == {"ai_training_grant", "ai_opt_out"}
+    # written for the contrast: a way out that names no one as the trainer
+    assert labels_of(classifier, "You can opt out to prevent your Inputs from being used to train "
+                                 "models.") == {"ai_opt_out"}
 
 
 # -- what must not alert ------------------------------------------------------

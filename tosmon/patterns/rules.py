@@ -280,7 +280,12 @@ def _direction(c: Cues, r: Relation, negations: list[Span], wishes: list[Span]) 
     ways = list(c.get("OPT")) + list(c.get("OPT_SETTING"))
     for s, e in ways:
         if (e <= r.start and c.same_part(s, r.start)) or (s <= r.start and r.end <= e):
-            return ("opt", "ai_training_restriction") if _governs(c, r, negations) else ("opt",)
+            if _governs(c, r, negations):
+                return ("opt", "ai_training_restriction")
+            # "opt out to prevent us from using your Inputs to train": what users leave
+            # is the platform's training by default
+            us = any(e <= f < r.start and c.same_part(f, r.start) for f, _ in c.get("FIRST_PERSON"))
+            return ("opt", "ai_training_grant") if us else ("opt",)
     if ways and any(s < r.start and c.same_sentence(s, r.start) for s, _ in wishes):
         return ("opt", "ai_training_grant")  # "if you don't want us to" says that we do
     if "NEITHER_THIRD" in sentence:
@@ -289,8 +294,11 @@ def _direction(c: Cues, r: Relation, negations: list[Span], wishes: list[Span]) 
         return ("ai_training_restriction",)
     first_person = any(s < r.start and c.same_sentence(s, r.start) for s, _ in c.get("FIRST_PERSON"))
     objects = list(c.ai) + list(c.get("MODEL"))
-    indefinite = any(0 <= os_ - e <= 3 and c.same_sentence(os_, r.start)
-                     for _, e in c.get("INDEFINITE") for os_, _ in objects)
+    # "to train any AI model" bans others, unless the platform is the one speaking or
+    # negated: "Meta will not use your Content to train any AI models" is a promise.
+    indefinite = (not first_person and not _governs(c, r, negations)
+                  and any(0 <= os_ - e <= 3 and c.same_sentence(os_, r.start)
+                          for _, e in c.get("INDEFINITE") for os_, _ in objects))
     # Outputs fed to a model by someone other than the platform: a ban on building on them.
     from_outputs = (not first_person and any(s < r.start and c.same_sentence(s, r.start)
                                              for s, _ in c.get("OUTPUT"))
