@@ -217,3 +217,21 @@ def test_zoom_7_august_change_adds_only_its_new_sentences(zoom):
 def test_flagged_words_of_real_histories_stay_inside_one_clause(history, version, words):
     clauses = segment(served(HISTORIES / history / f"{version}.md"))
     assert any(words in c.text for c in clauses)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "de", "zh", "ja"])
+def test_sentence_starts_are_the_sentencizers_own(lang):
+    # The segmenter reads spaCy's sentencizer rule from token arrays instead of
+    # running it token object by token object; it must cut where spaCy cuts.
+    from tosmon.segment import _ending_words, _pipeline, _sentence_starts, _units
+
+    nlp = _pipeline(lang)
+    sentencizer = nlp.get_pipe("sentencizer")
+    bodies = [body for path in sorted(HISTORIES.glob("*/*.md"))
+              for _, body in _units(path.read_text(encoding="utf-8"))]
+    bodies += ["“Quoted.” (Aside.) Next one!! And?! Then… more", "。。开头。中文句子。第二句！结束",
+               "日本語の文です。次の文です。", "... . ! Leading", "!!!", "Ende. „Zitat.“ Weiter"]
+    differing = [body[:60] for body in bodies
+                 if _sentence_starts(nlp.make_doc(body), _ending_words(lang))
+                 != [s.start_char for s in sentencizer(nlp.make_doc(body)).sents]]
+    assert len(bodies) > 1000 and differing == []
