@@ -271,6 +271,11 @@ CUES: dict[str, list[str]] = {
         "created using ai tools",
         "human - in - the - loop",
         "!our|my generative =AI|GenAI tools",
+        # the term of China's rules on AI-made media, marked as such
+        "deep synthesis|synthesized",
+        "deep - synthesis",
+        "=AI|A.I. - detection|generated label|labels|tag|tags|flag|flags",
+        "=~(AI|A\\.I\\.)-detection label|labels|tag|tags|flag|flags",
     ],
     # --- licences over user content ------------------------------------------
     "LICENSE": ["~licen[cs]es?", "right|rights to use|exploit", "rights and licenses|licences"],
