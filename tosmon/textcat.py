@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -166,27 +165,12 @@ def register() -> None:
 def analyse(patterns, texts: Sequence[str], langs: Sequence[str]) -> list[tuple[object, Scored]]:
     """Each clause tokenised once by the pattern layer: the Doc (with its cue
     features set) and the pattern scores, in input order."""
-    from .patterns import FALLBACK, LANGUAGES
-    from .patterns.rules import decide, near_miss
-
     register()
-    by_lang: dict[str, list[int]] = defaultdict(list)
-    for i, lang in enumerate(langs):
-        by_lang[lang if lang in LANGUAGES else FALLBACK].append(i)
-    out: list = [None] * len(texts)
-    for lang, indices in by_lang.items():
-        pipe = patterns.pipeline(lang)
-        for i, doc in zip(indices, pipe.nlp.pipe([texts[i] for i in indices], batch_size=256)):
-            spans = pipe.spans(doc)
-            hits = decide(doc, spans) if spans else {}
-            doc._.set(_CUES, cue_features(spans))
-            doc._.set(_SPANS, spans)  # kept for explaining what the textcat adds
-            scored = {}
-            for label in LABELS:
-                hit = hits.get(label)
-                scored[label] = ((hit.score, doc.text[hit.start:hit.end]) if hit
-                                 else (near_miss(spans, label), ""))
-            out[i] = (doc, scored)
+    out = []
+    for doc, spans, scored in patterns.read(texts, langs):
+        doc._.set(_CUES, cue_features(spans))
+        doc._.set(_SPANS, spans)  # kept for explaining what the textcat adds
+        out.append((doc, scored))
     return out
 
 

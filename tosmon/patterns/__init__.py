@@ -142,12 +142,12 @@ def _rare_anchors(patterns: list[list[dict]]) -> "_Anchors | None":
     return _Anchors(anchors)
 
 
-def _matcher(vocab, table: dict[str, list[str]], kinds):
+def _matcher(vocab, patterns: dict[str, list[list[dict]]], kinds):
     from spacy.matcher import Matcher
 
     matcher = Matcher(vocab, validate=True)
     for kind in kinds:
-        matcher.add(kind, [compile_spec(s) for s in table[kind]], greedy="LONGEST")
+        matcher.add(kind, patterns[kind], greedy="LONGEST")
     return matcher
 
 
@@ -171,19 +171,20 @@ class _Pipeline:
                              f"unknown {sorted(set(table) - set(KINDS))}")
         self.nlp = spacy.blank(lang)
         vocab = self.nlp.vocab
-        self.triggers = [_Anchors([_anchor(compile_spec(s)) for k in triggers for s in table.get(k, ())])
+        patterns = {kind: [compile_spec(s) for s in specs] for kind, specs in table.items() if specs}
+        self.triggers = [_Anchors([_anchor(p) for k in triggers for p in patterns.get(k, ())])
                          for triggers, _ in GROUPS.values()]
         self.licence = list(GROUPS).index("licence")
-        kinds = [[k for k in kinds + _SHARED if table.get(k)] for _, kinds in GROUPS.values()]
+        kinds = [[k for k in kinds + _SHARED if k in patterns] for _, kinds in GROUPS.values()]
         self.gated = {}
         together: dict[frozenset[int], list[str]] = defaultdict(list)
         for kind in dict.fromkeys(k for group in kinds for k in group):
-            anchors = _rare_anchors([compile_spec(s) for s in table[kind]])
+            anchors = _rare_anchors(patterns[kind])
             if anchors is not None:
-                self.gated[kind] = (anchors, _matcher(vocab, table, [kind]))
+                self.gated[kind] = (anchors, _matcher(vocab, patterns, [kind]))
             else:
                 together[frozenset(i for i, group in enumerate(kinds) if kind in group)].append(kind)
-        self.shared = [(groups, _matcher(vocab, table, members)) for groups, members in together.items()]
+        self.shared = [(groups, _matcher(vocab, patterns, members)) for groups, members in together.items()]
         self.group_gated = [[k for k in group if k in self.gated] for group in kinds]
         self.rights = {w for s in table.get("RIGHTS_VERBS", ()) for w in s.split("|")}
 
@@ -207,14 +208,11 @@ class _Pipeline:
                 found[kind].extend((start, end) for _, start, end in matcher(doc))
         return {kind: sorted(spans) for kind, spans in found.items() if spans}
 
-    def score(self, texts: Sequence[str], batch_size: int = 256) -> list[Scored]:
-        out = []
-        for doc in self.nlp.pipe(texts, batch_size=batch_size):
-            spans = self.spans(doc)
-            hits = decide(doc, spans) if spans else {}
-            out.append({label: _entry(doc.text, hits.get(label), near_miss(spans, label))
-                        for label in LABELS})
-        return out
+    def read(self, doc) -> tuple[dict[str, list[tuple[int, int]]], Scored]:
+        """The cues of one tokenised clause, and every label's score from them."""
+        spans = self.spans(doc)
+        hits = decide(doc, spans) if spans else {}
+        return spans, {label: _entry(doc.text, hits.get(label), near_miss(spans, label)) for label in LABELS}
 
 
 def _entry(text: str, hit: Hit | None, miss: float) -> tuple[float, str]:
@@ -237,13 +235,19 @@ class PatternScorer:
             self._pipelines[lang] = _Pipeline(lang)
         return self._pipelines[lang]
 
-    def score(self, texts: Sequence[str], langs: Sequence[str]) -> list[Scored]:
-        """Scores in input order; clauses are batched per language."""
+    def read(self, texts: Sequence[str], langs: Sequence[str], batch_size: int = 256) -> list[tuple]:
+        """(Doc, cue spans, scores) per clause, in input order; clauses are tokenised in
+        batches per language, once, so a scorer built on the patterns reuses the Doc."""
         by_lang: dict[str, list[int]] = defaultdict(list)
         for i, lang in enumerate(langs):
             by_lang[lang if lang in LANGUAGES else FALLBACK].append(i)
-        out: list[Scored | None] = [None] * len(texts)
+        out: list = [None] * len(texts)
         for lang, indices in by_lang.items():
-            for i, scored in zip(indices, self.pipeline(lang).score([texts[i] for i in indices])):
-                out[i] = scored
-        return out  # type: ignore[return-value]
+            pipe = self.pipeline(lang)
+            for i, doc in zip(indices, pipe.nlp.pipe([texts[i] for i in indices], batch_size=batch_size)):
+                out[i] = (doc, *pipe.read(doc))
+        return out
+
+    def score(self, texts: Sequence[str], langs: Sequence[str]) -> list[Scored]:
+        """Scores in input order."""
+        return [scored for _, _, scored in self.read(texts, langs)]

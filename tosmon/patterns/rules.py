@@ -178,6 +178,10 @@ class Cues:
     def same_sentence(self, a: int, b: int) -> bool:
         return self.sentence[a] == self.sentence[min(b, len(self.doc) - 1)]
 
+    def before(self, kind: str, at: int) -> bool:
+        """A cue of this kind earlier in the sentence of token `at` ("we ... train")."""
+        return any(s < at and self.same_sentence(s, at) for s, _ in self.get(kind))
+
     def at_start(self, kind: str) -> Span | None:
         return next((s for s in self.get(kind) if s[0] <= self.first), None)
 
@@ -292,7 +296,7 @@ def _direction(c: Cues, r: Relation, negations: list[Span], wishes: list[Span]) 
         return ("ai_training_restriction", "scraping_prohibition")
     if any(c.same_sentence(s, r.start) for s, _ in c.get("AGENT_BOUND")):
         return ("ai_training_restriction",)
-    first_person = any(s < r.start and c.same_sentence(s, r.start) for s, _ in c.get("FIRST_PERSON"))
+    first_person = c.before("FIRST_PERSON", r.start)
     objects = list(c.ai) + list(c.get("MODEL"))
     # "to train any AI model" bans others, unless the platform is the one speaking or
     # negated: "Meta will not use your Content to train any AI models" is a promise.
@@ -300,8 +304,7 @@ def _direction(c: Cues, r: Relation, negations: list[Span], wishes: list[Span]) 
                   and any(0 <= os_ - e <= 3 and c.same_sentence(os_, r.start)
                           for _, e in c.get("INDEFINITE") for os_, _ in objects))
     # Outputs fed to a model by someone other than the platform: a ban on building on them.
-    from_outputs = (not first_person and any(s < r.start and c.same_sentence(s, r.start)
-                                             for s, _ in c.get("OUTPUT"))
+    from_outputs = (not first_person and c.before("OUTPUT", r.start)
                     and not any(c.same_sentence(s, r.start) and not c.inside((s, e), "OUTPUT")
                                 for s, e in c.get("USER_DATA")))
     if ("PROHIBIT" in sentence or "WRONG" in sentence or c.at_start("PROHIBIT_START")
@@ -415,14 +418,14 @@ def decide(doc, spans: Mapping[str, Sequence[Span]]) -> dict[str, Hit]:
             break
 
     for s, e in c.get("SCRAPE"):
-        we = any(fs < s and c.same_sentence(fs, s) for fs, _ in c.get("FIRST_PERSON"))
+        we = c.before("FIRST_PERSON", s)
         if not we or c.get("PROHIBIT") or c.get("RESERVE"):
             give("scraping_prohibition", c.hit(STRONG, s, e))
     banned = c.get("PROHIBIT") or c.get("PROHIBIT_START")
     for s, e in c.get("AUTOMATED"):
         if any(ds <= s <= de for ds, de in c.get("DECISION")):
             continue
-        we = any(fs < s and c.same_sentence(fs, s) for fs, _ in c.get("FIRST_PERSON"))
+        we = c.before("FIRST_PERSON", s)
         if we and not banned:  # "we use automated systems to collect ..."
             continue
         for as_, ae in c.get("ACCESS"):
