@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from spacy.matcher import Matcher
 
-from tosmon.patterns import _SHARED, GROUPS, LANGUAGES, RIGHTS_LIST, PatternScorer
+from tosmon.patterns import _SHARED, GROUPS, LANGUAGES, PatternScorer
 from tosmon.patterns.spec import compile_spec
 from tosmon.segment import segment
 
@@ -50,10 +50,8 @@ def _labelled(lang: str) -> list[str]:
     return texts
 
 
-def _started(pipe, doc) -> list[int]:
-    lower, orth = {t.lower_ for t in doc}, {t.text for t in doc}
-    return [i for i, triggers in enumerate(pipe.triggers)
-            if triggers.any(lower, orth) or (i == pipe.licence and len(pipe.rights & lower) >= RIGHTS_LIST)]
+def _started(pipe, doc) -> set[int]:
+    return pipe.started({t.lower_ for t in doc}, {t.text for t in doc})
 
 
 def _plain_matchers(lang: str, pipe) -> list[Matcher]:
@@ -72,7 +70,7 @@ def _plain_matchers(lang: str, pipe) -> list[Matcher]:
 def _plain_spans(matchers: list[Matcher], pipe, doc) -> dict[str, list[tuple[int, int]]]:
     """Every kind of every started group, matched over the whole clause."""
     found: dict[str, set] = {}
-    for i in _started(pipe, doc):
+    for i in sorted(_started(pipe, doc)):
         for match_id, start, end in matchers[i](doc):
             found.setdefault(pipe.nlp.vocab.strings[match_id], set()).add((start, end))
     return {kind: sorted(spans) for kind, spans in found.items()}

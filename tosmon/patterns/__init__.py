@@ -188,12 +188,16 @@ class _Pipeline:
         self.group_gated = [[k for k in group if k in self.gated] for group in kinds]
         self.rights = {w for s in table.get("RIGHTS_VERBS", ()) for w in s.split("|")}
 
+    def started(self, lower: set[str], orth: set[str]) -> set[int]:
+        """The groups (indices into GROUPS) a clause with these words starts."""
+        return {i for i, triggers in enumerate(self.triggers)
+                if triggers.any(lower, orth)
+                or (i == self.licence and len(self.rights & lower) >= RIGHTS_LIST)}
+
     def spans(self, doc) -> dict[str, list[tuple[int, int]]]:
         """Where each kind of cue occurs, for the groups this clause needs."""
         lower, orth = {t.lower_ for t in doc}, {t.text for t in doc}
-        started = {i for i, triggers in enumerate(self.triggers)
-                   if triggers.any(lower, orth)
-                   or (i == self.licence and len(self.rights & lower) >= RIGHTS_LIST)}
+        started = self.started(lower, orth)
         if not started:
             return {}
         strings = self.nlp.vocab.strings
