@@ -218,6 +218,43 @@ def test_a_way_out_of_the_platforms_training_is_also_a_grant(classifier):
                                  "models.") == {"ai_opt_out"}
 
 
+WHO_TRAINS = [
+    # a model made better by what users give is a model trained on it
+    ("When you share your content with us, it helps our models become more accurate.", {"ai_training_grant"}),
+    ("We don’t use your content to create advertising profiles of you—we use it to make our models more "
+     "helpful.", {"ai_training_grant"}),
+    # written for the contrast: nothing is made better but a team
+    ("When you share your feedback with us, it helps our support team become more responsive.", set()),
+    # the platform's own promise, whatever the sentence bans others from after it
+    ("This license does not permit us to use your content to train third-party AI models, and any "
+     "third-party tools used for analysis are prohibited by contract from retaining your content.",
+     {"ai_training_restriction"}),
+    ("You may not use our content to train third-party AI models.", {"scraping_prohibition"}),
+    # a condition users must meet is a ban on them; a condition on a way out is not
+    ("(h) you do not use any automated tools to aggregate content, and (i) you do not use any of Our "
+     "Content to train or develop any AI or machine learning models.", {"scraping_prohibition"}),
+    ("If you do not opt out, we use your posts to train our AI models.", {"ai_training_grant", "ai_opt_out"}),
+    # a choice over training of "our models" is a way out of the platform's training
+    ("You are in control of whether your user content is used for training and improvement of our models.",
+     {"ai_opt_out", "ai_training_grant"}),
+]
+
+
+@pytest.mark.parametrize("text, expected", WHO_TRAINS, ids=[t[:40] for t, _ in WHO_TRAINS])
+def test_who_trains_and_whether_they_may(classifier, text, expected):
+    assert labels_of(classifier, text) == expected
+
+
+def test_a_choice_over_training_that_names_no_trainer_is_no_grant_by_the_rules():
+    # The contrast of the last case, for the pattern layer: the textcat of the
+    # eighth build adds a grant here (a known wrong label of the combination).
+    from tosmon.patterns import PatternScorer
+
+    scorer = Classifier(PatternScorer())
+    assert labels_of(scorer, "You are in control of whether your user content is used for AI "
+                             "training.") == {"ai_opt_out"}
+
+
 # -- what must not alert ------------------------------------------------------
 
 HARD_NEGATIVES = [
@@ -333,6 +370,9 @@ GENERATED = [
      "signal applied to or associated with outputs of the Services", {"ai_generated_content"}),
     ("The neighboring rights of producers of phonograms to the sound sources used in the Generated Music "
      "belong to the Company.", {"ai_generated_content"}),
+    ("Do not intentionally mislead recipients of generated images about their nature or source.",
+     {"ai_generated_content"}),
+    ("Do not mislead buyers about the source of the products you sell.", set()),
     # written for the contrast: warnings about outputs are no rule about them circulating
     ("Outputs of the Services may be inaccurate and you should check them.", set()),
     ("You are responsible for your use of the outputs of the Services.", set()),

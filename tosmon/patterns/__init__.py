@@ -26,7 +26,7 @@ __all__ = ["PatternScorer", "Scored", "VERSION", "LANGUAGES"]
 
 # Bump when a cue or a rule changes: stored predictions of another version are
 # recomputed rather than reused.
-VERSION = "patterns-7"
+VERSION = "patterns-8"
 LANGUAGES = ("en", "fr", "de")
 FALLBACK = "en"   # a language without its own table gets the English one
 

@@ -61,7 +61,12 @@ CUES: dict[str, list[str]] = {
         "develop|developing|development|improve|improving|improvement|improvements|enhance|"
         "enhancing|build|building|foster|fostering|advance|advancing|inform|informing",
     ],
-    "AI_WORK": ["=AI|ML development|research|training|learning"],
+    "AI_WORK": [
+        "=AI|ML development|research|training|learning",
+        # "helps our models become more accurate", "to make our models more helpful"
+        "help|helps|helping|make|makes|making|allow|allows|allowing|enable|enables our|its models|model "
+        "_{0,3} better|more|smarter",
+    ],
     "INPUT": [
         "as input|inputs to|into|for",
         "serve as input",
@@ -97,7 +102,8 @@ CUES: dict[str, list[str]] = {
                "outputs|output of|from the|such|our? services|service|tools|tool|models|model|features",
                "services|service outputs|output", "outputs|output from|of _{0,2} generative",
                "outputs|output from|of _{0,2} =AI",
-               "=Generated =Music|Content|Images|Audio|Video|Media|Output|Outputs|Assets|Voices"],
+               "=Generated =Music|Content|Images|Audio|Video|Media|Output|Outputs|Assets|Voices",
+               "generated images|imagery|videos|media|voices"],
     # What terms rule about outputs: who owns them, whether they may pass for human work.
     # (Who answers for using them, and checking them, are warnings, not such rules.)
     "OUTPUT_RULE": [
@@ -105,6 +111,8 @@ CUES: dict[str, list[str]] = {
         "human-generated|misrepresent|provenance|belong|belongs",
         "you|we|user|users|shall|will|to own|owns",
         "human -? generated|made|created|authored",
+        # "mislead recipients of generated images about their nature or source"
+        "mislead|misleading _{0,6} nature|source|origin|provenance",
     ],
     # Building a rival: "develop models that compete with us" is a ban on users.
     "COMPETE": ["compete|competes|competing|competitive|competitor|competitors|rival"],
@@ -201,7 +209,7 @@ CUES: dict[str, list[str]] = {
         "allows you to object|opt",
         "turn|turning|switch|switching off _{0,2} training|train|model",
         "do not train on my",
-        "control|controls|choose|decide whether|if _{0,6} used|use",
+        "control|controls|choose|decide of? whether|if _{0,6} used|use",
     ],
     # Settings and requests: a way out only where the clause is about training.
     "OPT_SETTING": [
@@ -346,7 +354,7 @@ CUES: dict[str, list[str]] = {
     # Words between a verb and an AI term that make the AI a tool, not the object.
     "BLOCK": ["using|with|by|through|via|from|in"],
     # A new clause with its own subject ends the reach of a negation.
-    "NEW_CLAUSE": ["and|but|while|whereas|so we|you|they|it"],
+    "NEW_CLAUSE": ["and|but|while|whereas|so we|you|they|it", "—|– we|you|they|it"],
     # --- text that is not a term ---------------------------------------------
     "DEFINITION": [
         "=~[\"“'‘] _{1,6} =~[\"”'’] refers|means|shall|is",

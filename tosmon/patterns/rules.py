@@ -287,8 +287,9 @@ def _direction(c: Cues, r: Relation, negations: list[Span], wishes: list[Span]) 
             if _governs(c, r, negations):
                 return ("opt", "ai_training_restriction")
             # "opt out to prevent us from using your Inputs to train": what users leave
-            # is the platform's training by default
-            us = any(e <= f < r.start and c.same_part(f, r.start) for f, _ in c.get("FIRST_PERSON"))
+            # is the platform's training by default ("... used for training of our models" too)
+            us = (any(e <= f < r.start and c.same_part(f, r.start) for f, _ in c.get("FIRST_PERSON"))
+                  or any(r.start <= f and g <= r.end for f, g in c.get("OUR_MODEL")))
             return ("opt", "ai_training_grant") if us else ("opt",)
     if ways and any(s < r.start and c.same_sentence(s, r.start) for s, _ in wishes):
         return ("opt", "ai_training_grant")  # "if you don't want us to" says that we do
@@ -297,6 +298,10 @@ def _direction(c: Cues, r: Relation, negations: list[Span], wishes: list[Span]) 
     if any(c.same_sentence(s, r.start) for s, _ in c.get("AGENT_BOUND")):
         return ("ai_training_restriction",)
     first_person = c.before("FIRST_PERSON", r.start)
+    # "This license does not permit us to use your content to train ...": the platform's
+    # own promise, whatever the rest of the sentence bans others from.
+    if first_person and _governs(c, r, negations) and not c.at_start("PROHIBIT_START"):
+        return ("ai_training_restriction",)
     objects = list(c.ai) + list(c.get("MODEL"))
     # "to train any AI model" bans others, unless the platform is the one speaking or
     # negated: "Meta will not use your Content to train any AI models" is a promise.
@@ -307,9 +312,13 @@ def _direction(c: Cues, r: Relation, negations: list[Span], wishes: list[Span]) 
     from_outputs = (not first_person and c.before("OUTPUT", r.start)
                     and not any(c.same_sentence(s, r.start) and not c.inside((s, e), "OUTPUT")
                                 for s, e in c.get("USER_DATA")))
+    # "(i) you do not use any of Our Content to train ...", a condition users must meet
+    governing = [(s, e) for s, e in negations if s < r.start and _governs(c, r, [(s, e)])]
+    users_negated = (not first_person and bool(governing)
+                     and "you" in {t.lower_ for t in c.doc[max(0, governing[-1][0] - 2):governing[-1][0]]})
     if ("PROHIBIT" in sentence or "WRONG" in sentence or c.at_start("PROHIBIT_START")
             or (c.get("SCRAPE") and not first_person) or indefinite
-            or "COMPETE" in sentence or from_outputs):
+            or "COMPETE" in sentence or from_outputs or users_negated):
         return ("scraping_prohibition",)
     if _governs(c, r, negations):
         return ("ai_training_restriction",)
