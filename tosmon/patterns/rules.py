@@ -313,6 +313,7 @@ def _direction(c: Cues, r: Relation, negations: list[Span], wishes: list[Span]) 
                     and not any(c.same_sentence(s, r.start) and not c.inside((s, e), "OUTPUT")
                                 for s, e in c.get("USER_DATA")))
     # "(i) you do not use any of Our Content to train ...", a condition users must meet
+    # (English only: the word is read, like "user" in _outputs; no cue kind holds "you")
     governing = [(s, e) for s, e in negations if s < r.start and _governs(c, r, [(s, e)])]
     users_negated = (not first_person and bool(governing)
                      and "you" in {t.lower_ for t in c.doc[max(0, governing[-1][0] - 2):governing[-1][0]]})
