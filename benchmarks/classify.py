@@ -51,8 +51,9 @@ def _sentences(limit: int) -> list[str]:
 
 
 def _labelled() -> tuple[list[str], list[str]]:
-    rows = [json.loads(line) for path in sorted(LABELLED.glob("*.jsonl"))
-            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    from tosmon.evaluate import read_labelled
+
+    rows = [r for path in sorted(LABELLED.glob("*.jsonl")) for r in read_labelled(path)]
     return [r["text"] for r in rows], [r.get("lang") or "en" for r in rows]
 
 

@@ -148,6 +148,13 @@ def part(rows: list[dict], splits: dict, name: str) -> list[dict]:
     return [r for r in rows if r["group"] in platforms]
 
 
+def learned_and_tuning(train: list[dict], validation: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The rows the textcat learns, and those the thresholds are tuned on (see TUNING_FILES)."""
+    learned = [r for r in train if r["origin"] not in TUNING_FILES]
+    tuning = validation + [r for r in train if r["origin"] in TUNING_FILES]
+    return learned, tuning
+
+
 def folds(rows: list[dict], k: int) -> list[list[dict]]:
     """k platform-grouped folds of about equal size, the same every time.
 

@@ -50,7 +50,7 @@ def point(config, learned: list[dict], tuning: list[dict], test: list[dict], pin
     parts = building.parts_of(TextcatModel(nlp), test)
     gold = [r["gold"] for r in test]
     combined = measure(gold, building.combined_labels(parts, Combination(chosen["thresholds"])))
-    textcat = measure(gold, [{x for x in LABELS if p[x][1] >= 0.5} for p in parts])
+    textcat = measure(gold, building.alone_labels(parts, 1))
     used = part_learned + part_tuning
     return {"share": share, "draw": draw, "platforms": len(kept), "clauses": len(used),
             "labelled": sum(1 for r in used if r["gold"]),
@@ -73,8 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     patterns = PatternScorer()
     building.analysed(train + validation + test, patterns)
     pinned = building.pinned_rows(patterns)
-    tuning = validation + [r for r in train if r["origin"] in corpus.TUNING_FILES]
-    learned = [r for r in train if r["origin"] not in corpus.TUNING_FILES]
+    learned, tuning = corpus.learned_and_tuning(train, validation)
     alone = measure([r["gold"] for r in test],
                     [{x for x in LABELS if r["patterns"][x][0] >= 0.5} for r in test])
 

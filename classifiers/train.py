@@ -265,6 +265,11 @@ def size_of(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+def alone_labels(parts: list[dict], half: int) -> list[set[str]]:
+    """The labels one half gives by itself: half 0 the patterns, 1 the textcat at 0.5."""
+    return [{x for x in LABELS if p[x][half] >= 0.5} for p in parts]
+
+
 def combined_labels(parts: list[dict], combination: Combination) -> list[set[str]]:
     """The labels the combined scorer gives, from (pattern, textcat) parts."""
     out = []
@@ -285,8 +290,8 @@ def cross_validate(config, rows: list[dict], k: int, pinned: list[dict] | None =
         nlp, chosen = fit(config, train, validation, pinned)
         parts = parts_of(TextcatModel(nlp), folds[i])
         combined += combined_labels(parts, Combination(chosen["thresholds"]))
-        patterns_only += [{x for x in LABELS if p[x][0] >= 0.5} for p in parts]
-        textcat_only += [{x for x in LABELS if p[x][1] >= 0.5} for p in parts]
+        patterns_only += alone_labels(parts, 0)
+        textcat_only += alone_labels(parts, 1)
         gold += [r["gold"] for r in folds[i]]
     tested = [r for f in folds for r in f]
     return {"k": k, "folds": [corpus.summary(f) for f in folds],
@@ -337,8 +342,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     # Tuned on out-of-fold predictions for platforms written after the rules.
-    tuning = validation + [r for r in train if r["origin"] in corpus.TUNING_FILES]
-    learned = [r for r in train if r["origin"] not in corpus.TUNING_FILES]
+    learned, tuning = corpus.learned_and_tuning(train, validation)
     s = corpus.summary(tuning)
     print(f"tuned on   {s['clauses']:5d} clauses {s['platforms']:3d} platforms "
           f"(validation and {', '.join(corpus.TUNING_FILES)})")

@@ -281,10 +281,11 @@ def _users(c: Cues, r: Relation) -> bool:
 
 def _direction(c: Cues, r: Relation, negations: list[Span], wishes: list[Span]) -> tuple[str, ...]:
     sentence = [k for k in _DIRECTING if any(c.same_sentence(s, r.start) for s, _ in c.get(k))]
+    governing = [n for n in negations if _governs(c, r, [n])]
     ways = list(c.get("OPT")) + list(c.get("OPT_SETTING"))
     for s, e in ways:
         if (e <= r.start and c.same_part(s, r.start)) or (s <= r.start and r.end <= e):
-            if _governs(c, r, negations):
+            if governing:
                 return ("opt", "ai_training_restriction")
             # "opt out to prevent us from using your Inputs to train": what users leave
             # is the platform's training by default ("... used for training of our models" too)
@@ -300,12 +301,12 @@ def _direction(c: Cues, r: Relation, negations: list[Span], wishes: list[Span]) 
     first_person = c.before("FIRST_PERSON", r.start)
     # "This license does not permit us to use your content to train ...": the platform's
     # own promise, whatever the rest of the sentence bans others from.
-    if first_person and _governs(c, r, negations) and not c.at_start("PROHIBIT_START"):
+    if first_person and governing and not c.at_start("PROHIBIT_START"):
         return ("ai_training_restriction",)
     objects = list(c.ai) + list(c.get("MODEL"))
     # "to train any AI model" bans others, unless the platform is the one speaking or
     # negated: "Meta will not use your Content to train any AI models" is a promise.
-    indefinite = (not first_person and not _governs(c, r, negations)
+    indefinite = (not first_person and not governing
                   and any(0 <= os_ - e <= 3 and c.same_sentence(os_, r.start)
                           for _, e in c.get("INDEFINITE") for os_, _ in objects))
     # Outputs fed to a model by someone other than the platform: a ban on building on them.
@@ -314,14 +315,14 @@ def _direction(c: Cues, r: Relation, negations: list[Span], wishes: list[Span]) 
                                 for s, e in c.get("USER_DATA")))
     # "(i) you do not use any of Our Content to train ...", a condition users must meet
     # (English only: the word is read, like "user" in _outputs; no cue kind holds "you")
-    governing = [(s, e) for s, e in negations if s < r.start and _governs(c, r, [(s, e)])]
-    users_negated = (not first_person and bool(governing)
-                     and "you" in {t.lower_ for t in c.doc[max(0, governing[-1][0] - 2):governing[-1][0]]})
+    before = [s for s, _ in governing if s < r.start]
+    users_negated = (not first_person and bool(before)
+                     and "you" in {t.lower_ for t in c.doc[max(0, before[-1] - 2):before[-1]]})
     if ("PROHIBIT" in sentence or "WRONG" in sentence or c.at_start("PROHIBIT_START")
             or (c.get("SCRAPE") and not first_person) or indefinite
             or "COMPETE" in sentence or from_outputs or users_negated):
         return ("scraping_prohibition",)
-    if _governs(c, r, negations):
+    if governing:
         return ("ai_training_restriction",)
     if "UNLESS_PERMITTED" in sentence:
         return ("scraping_prohibition",)
