@@ -11,12 +11,12 @@ without changing a single label.
 from __future__ import annotations
 
 import importlib
-import json
 from pathlib import Path
 
 import pytest
 from spacy.matcher import Matcher
 
+from tosmon.evaluate import read_labelled
 from tosmon.patterns import _SHARED, GROUPS, LANGUAGES, PatternScorer
 from tosmon.patterns.spec import compile_spec
 from tosmon.segment import segment
@@ -41,13 +41,8 @@ def _history_sentences() -> list[str]:
 
 
 def _labelled(lang: str) -> list[str]:
-    texts = []
-    for path in sorted(LABELLED.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            if (row.get("lang") or "en") == lang:
-                texts.append(row["text"])
-    return texts
+    return [row["text"] for path in sorted(LABELLED.glob("*.jsonl")) for row in read_labelled(path)
+            if (row.get("lang") or "en") == lang]
 
 
 def _started(pipe, doc) -> set[int]:
